@@ -1,0 +1,8 @@
+namespace BackupFunctions.Targets;
+
+/// <summary>What a target knows about one stored object.</summary>
+/// <param name="Key">The key relative to the target (without the target's own prefix).</param>
+/// <param name="Size">Length in bytes.</param>
+/// <param name="LastModified">When the object was last written, if the store reports it.</param>
+/// <param name="ETag">The store's entity tag, unquoted, if it has one (for a single-part S3 put it is the MD5).</param>
+public sealed record TargetObjectInfo(string Key, long Size, DateTimeOffset? LastModified = null, string? ETag = null);
