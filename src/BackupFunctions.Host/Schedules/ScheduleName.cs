@@ -1,0 +1,22 @@
+namespace BackupFunctions.Host.Schedules;
+
+/// <summary>The schedules the product has, with the defaults of DESIGN.md.</summary>
+public static class ScheduleName
+{
+    public const string FullBackup = "FullBackup";
+    public const string TenantBackup = "TenantBackup";
+    public const string FilesBackup = "FilesBackup";
+    public const string IntegrityCheck = "IntegrityCheck";
+    public const string Retention = "Retention";
+    public const string TestRestore = "TestRestore";
+
+    public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        [FullBackup] = "0 0 2 * * *",
+        [TenantBackup] = "0 0 3 * * 0",
+        [FilesBackup] = "0 0 4 * * *",
+        [IntegrityCheck] = "0 0 * * * *",
+        [Retention] = "0 30 4 * * *",
+        [TestRestore] = "0 0 5 1 * *",
+    };
+}
