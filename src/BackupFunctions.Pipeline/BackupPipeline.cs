@@ -1,0 +1,84 @@
+using System.Data;
+using BackupFunctions.Pipeline.Inspection;
+using BackupFunctions.Pipeline.Processes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace BackupFunctions.Pipeline;
+
+/// <summary>
+/// pg_dump -Fc -Z0 → <see cref="ArtifactEncoder"/> → the caller's stream. The run fails if pg_dump
+/// exits non-zero or writes errors to stderr, whatever bytes flowed; in that case the artifact is
+/// left without its final chunk, so nothing can mistake it for a good one.
+/// </summary>
+public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPipeline>? logger = null)
+{
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public async Task<BackupResult> RunAsync(PgConnectionInfo source, Stream output, BackupOptions options,
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var inspector = new DatabaseInspector(source);
+        // Fail fast, with a clear reason, before any process starts.
+        await using var conn = await inspector.OpenAsync(ct).ConfigureAwait(false);
+        var server = await DatabaseInspector.GetServerVersionAsync(conn, ct).ConfigureAwait(false);
+        var client = options.Client ?? runner.Locator.ForServer(server.Major) ?? throw new PgToolException(PgTool.PgDump,
+            PgFailureKind.ServerVersionMismatch, null,
+            $"the server runs PostgreSQL {server.Text} and no installed pg_dump is that version or newer (installed: {string.Join(", ", runner.Locator.ListInstalled().Select(i => i.Major))}).",
+            "", $"Install postgresql-client-{server.Major} (pg_dump cannot dump a newer server).");
+        var pgDumpVersion = await runner.GetVersionAsync(PgTool.PgDump, client, ct).ConfigureAwait(false);
+
+        var args = new List<string> { "--format=custom", "-Z0" };
+        NpgsqlTransaction? snapshotTx = null;
+        if (options.CollectRowCounts)
+        {
+            // Hold a snapshot open for the whole dump, so the row counts describe exactly what was dumped.
+            snapshotTx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY", conn, snapshotTx))
+                await ro.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", conn, snapshotTx);
+            var snapshot = (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            args.Add("--snapshot=" + snapshot);
+        }
+        args.AddRange(options.ExtraDumpArguments);
+
+        LogStarting(_logger, source.ToString(), server.Text, pgDumpVersion);
+        await using var dump = runner.Start(PgTool.PgDump, source, args, client: client);
+        ArtifactEncodeResult encoded;
+        try
+        {
+            encoded = await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options.Artifact,
+                sourceCompleted: token => dump.WaitForSuccessAsync(token), progress, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not PgToolException)
+        {
+            // If pg_dump failed too, its error is the cause; report that.
+            dump.Kill();
+            try { await dump.WaitForSuccessAsync(CancellationToken.None).ConfigureAwait(false); }
+            catch (PgToolException pe) when (pe.Kind != PgFailureKind.Cancelled) { throw; }
+            catch (PgToolException) { /* killed by us: the encoder's error is the cause */ }
+            throw;
+        }
+
+        IReadOnlyDictionary<string, long>? counts = null;
+        if (snapshotTx is not null)
+        {
+            counts = await DatabaseInspector.CountRowsAsync(conn, ct).ConfigureAwait(false);
+            await snapshotTx.RollbackAsync(ct).ConfigureAwait(false);
+        }
+        var completedAt = DateTimeOffset.UtcNow;
+        var result = new BackupResult(encoded.RawBytes, encoded.CompressedBytes, encoded.StoredBytes, encoded.StoredSha256, encoded.PlainSha256,
+            encoded.KeyId, encoded.Compression, encoded.CompressionLevel, encoded.ChunkSize, encoded.FormatVersion, pgDumpVersion, server, counts,
+            startedAt, completedAt, completedAt - startedAt);
+        LogCompleted(_logger, source.ToString(), result.RawBytes, result.StoredBytes, result.Duration.TotalSeconds, result.ThroughputMBps);
+        return result;
+    }
+
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Backing up {Database} (server {ServerVersion}) with {PgDumpVersion}")]
+    private static partial void LogStarting(ILogger logger, string database, string serverVersion, string pgDumpVersion);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Backed up {Database}: {RawBytes} plain bytes, {StoredBytes} stored bytes in {Seconds:F1} s ({MBps:F0} MB/s)")]
+    private static partial void LogCompleted(ILogger logger, string database, long rawBytes, long storedBytes, double seconds, double mbps);
+}

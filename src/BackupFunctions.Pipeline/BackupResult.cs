@@ -1,0 +1,27 @@
+using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Inspection;
+
+namespace BackupFunctions.Pipeline;
+
+/// <summary>The outcome of a successful backup run. Hashes are lower-case hex SHA-256.</summary>
+public sealed record BackupResult(
+    long RawBytes,
+    long CompressedBytes,
+    long StoredBytes,
+    string StoredSha256,
+    string PlainSha256,
+    string KeyId,
+    CompressionKind Compression,
+    int CompressionLevel,
+    int ChunkSize,
+    int FormatVersion,
+    string PgDumpVersion,
+    ServerVersionInfo ServerVersion,
+    IReadOnlyDictionary<string, long>? RowCounts,
+    DateTimeOffset StartedAt,
+    DateTimeOffset CompletedAt,
+    TimeSpan Duration)
+{
+    /// <summary>Plain dump megabytes (10^6) per second of wall time.</summary>
+    public double ThroughputMBps => Duration.TotalSeconds > 0 ? RawBytes / 1e6 / Duration.TotalSeconds : 0;
+}

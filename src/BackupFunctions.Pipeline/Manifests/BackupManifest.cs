@@ -1,0 +1,47 @@
+using BackupFunctions.Pipeline.Format;
+
+namespace BackupFunctions.Pipeline.Manifests;
+
+/// <summary>
+/// Everything known about one backup, stored as manifest.json next to its artifact in every target
+/// (after the artifact), so the catalog can be rebuilt from the targets alone.
+/// </summary>
+public sealed record BackupManifest
+{
+    public const int CurrentManifestVersion = 1;
+
+    public int ManifestVersion { get; init; } = CurrentManifestVersion;
+    public required string BackupId { get; init; }
+    public required BackupKind Kind { get; init; }
+    public string? Database { get; init; }
+    public string? TenantId { get; init; }
+    /// <summary>Server version text, e.g. "15.14 (Debian 15.14-0+deb12u1)".</summary>
+    public string? ServerVersion { get; init; }
+    /// <summary>server_version_num, e.g. 150014.</summary>
+    public int? ServerVersionNum { get; init; }
+    public string? PgDumpVersion { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public long RawBytes { get; init; }
+    public long CompressedBytes { get; init; }
+    public long StoredBytes { get; init; }
+    /// <summary>Hex SHA-256 of the artifact as stored.</summary>
+    public required string StoredSha256 { get; init; }
+    /// <summary>Hex SHA-256 of the plain dump (before compression and encryption).</summary>
+    public required string PlainSha256 { get; init; }
+
+    public CompressionKind Compression { get; init; } = CompressionKind.Zstd;
+    public int CompressionLevel { get; init; }
+    public required string KeyId { get; init; }
+    public int FormatVersion { get; init; } = ArtifactHeader.CurrentVersion;
+    public int ChunkSize { get; init; } = ArtifactHeader.DefaultChunkSize;
+
+    /// <summary>Exact row count per table, keyed "schema.table".</summary>
+    public IReadOnlyDictionary<string, long> RowCounts { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>The artifact's object key (the same in every target).</summary>
+    public required string ArtifactKey { get; init; }
+    public IReadOnlyList<TargetCopy> Copies { get; init; } = [];
+    public string? OrchestrationInstanceId { get; init; }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BackupFunctions.Pipeline.Manifests;
+
+/// <summary>
+/// manifest.json: System.Text.Json, camelCase, enums as camelCase strings. Readers accept unknown
+/// fields (added by newer minor versions) but refuse a higher manifestVersion.
+/// </summary>
+public static class ManifestSerializer
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
+    public static string Serialize(BackupManifest manifest) => JsonSerializer.Serialize(Normalize(manifest), Options);
+
+    public static byte[] SerializeToUtf8Bytes(BackupManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(Normalize(manifest), Options);
+
+    public static BackupManifest Deserialize(string json) => Check(Parse(() => JsonSerializer.Deserialize<BackupManifest>(json, Options)));
+
+    public static BackupManifest Deserialize(ReadOnlySpan<byte> utf8Json)
+    {
+        BackupManifest? m;
+        try { m = JsonSerializer.Deserialize<BackupManifest>(utf8Json, Options); }
+        catch (JsonException e) { throw new FormatException($"The manifest is not valid: {e.Message}", e); }
+        return Check(m);
+    }
+
+    public static async Task<BackupManifest> DeserializeAsync(Stream utf8Json, CancellationToken ct = default)
+    {
+        BackupManifest? m;
+        try { m = await JsonSerializer.DeserializeAsync<BackupManifest>(utf8Json, Options, ct).ConfigureAwait(false); }
+        catch (JsonException e) { throw new FormatException($"The manifest is not valid: {e.Message}", e); }
+        return Check(m);
+    }
+
+    private static BackupManifest? Parse(Func<BackupManifest?> f)
+    {
+        try { return f(); }
+        catch (JsonException e) { throw new FormatException($"The manifest is not valid: {e.Message}", e); }
+    }
+
+    private static BackupManifest Check(BackupManifest? m)
+    {
+        if (m is null) throw new FormatException("The manifest is empty (JSON null).");
+        if (m.ManifestVersion > BackupManifest.CurrentManifestVersion || m.ManifestVersion < 1)
+            throw new FormatException($"Manifest version {m.ManifestVersion} is not supported (this build reads up to {BackupManifest.CurrentManifestVersion}); upgrade BackupFunctions.");
+        return Normalize(m);
+    }
+
+    // Row counts in a stable order, so the same manifest always serializes to the same bytes.
+    private static BackupManifest Normalize(BackupManifest m) =>
+        m.RowCounts is SortedDictionary<string, long> ? m : m with { RowCounts = new SortedDictionary<string, long>(m.RowCounts.ToDictionary(), StringComparer.Ordinal) };
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace BackupFunctions.Pipeline.Processes;
+
+/// <summary>
+/// Finds PostgreSQL client programs: a configured bin directory, else the highest version under
+/// /usr/lib/postgresql/*/bin (Debian/Ubuntu layout). Lists every installed version so that restore
+/// and DR can pick the client by server version.
+/// </summary>
+public sealed class PgClientLocator
+{
+    public const string DefaultSearchRoot = "/usr/lib/postgresql";
+    private readonly string? _binDirectory;
+    private readonly string _searchRoot;
+
+    public PgClientLocator(string? binDirectory = null, string? searchRoot = null)
+    {
+        _binDirectory = string.IsNullOrWhiteSpace(binDirectory) ? null : Path.GetFullPath(binDirectory);
+        _searchRoot = searchRoot ?? DefaultSearchRoot;
+    }
+
+    public string? ConfiguredBinDirectory => _binDirectory;
+
+    /// <summary>Installed clients under the search root, lowest major first.</summary>
+    public IReadOnlyList<PgClientInstallation> ListInstalled()
+    {
+        if (!Directory.Exists(_searchRoot)) return [];
+        return Directory.EnumerateDirectories(_searchRoot)
+            .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var m), Major: m))
+            .Where(x => x.Ok && File.Exists(Path.Combine(x.Dir, "bin", "pg_dump")))
+            .OrderBy(x => x.Major)
+            .Select(x => new PgClientInstallation(x.Major, Path.Combine(x.Dir, "bin")))
+            .ToList();
+    }
+
+    /// <summary>The configured bin directory, else the highest installed version.</summary>
+    public PgClientInstallation Default
+    {
+        get
+        {
+            if (_binDirectory is not null) return new PgClientInstallation(GuessMajor(_binDirectory), _binDirectory);
+            return ListInstalled().LastOrDefault() ?? throw new PgToolException(PgTool.PgDump, PgFailureKind.ToolNotFound, null,
+                $"no PostgreSQL client programs under {_searchRoot}/*/bin and no client bin directory configured.", "",
+                PgToolException.Advice(PgFailureKind.ToolNotFound, null));
+        }
+    }
+
+    /// <summary>
+    /// The client to use against a server of <paramref name="serverMajor"/>: the same major if
+    /// installed, else the lowest newer one (pg_dump must be at least the server's version; a newer
+    /// pg_restore needs SET filtering on older servers), else null. A configured bin directory wins.
+    /// </summary>
+    public PgClientInstallation? ForServer(int serverMajor)
+    {
+        if (_binDirectory is not null) return Default;
+        var all = ListInstalled();
+        return all.FirstOrDefault(i => i.Major == serverMajor) ?? all.FirstOrDefault(i => i.Major > serverMajor);
+    }
+
+    private static int GuessMajor(string binDir)
+    {
+        // /usr/lib/postgresql/15/bin → 15
+        var parent = Path.GetFileName(Path.GetDirectoryName(binDir.TrimEnd('/')) ?? "");
+        return int.TryParse(parent, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
+    }
+}

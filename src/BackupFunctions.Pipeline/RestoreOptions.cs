@@ -1,0 +1,28 @@
+using BackupFunctions.Pipeline.Processes;
+
+namespace BackupFunctions.Pipeline;
+
+/// <summary>How an artifact is restored with pg_restore.</summary>
+public sealed record RestoreOptions
+{
+    /// <summary>Hex SHA-256 of the whole artifact (from the manifest). Strongly recommended: checked before the last chunks reach pg_restore.</summary>
+    public string? ExpectedStoredSha256 { get; init; }
+    /// <summary>Hex SHA-256 of the plain dump (from the manifest); checked at the end.</summary>
+    public string? ExpectedPlainSha256 { get; init; }
+    /// <summary>--no-owner: objects owned by the restoring user (for a server without the original roles).</summary>
+    public bool NoOwner { get; init; }
+    /// <summary>--no-privileges (--no-acl).</summary>
+    public bool NoPrivileges { get; init; }
+    /// <summary>
+    /// --single-transaction: all or nothing. With it, a restore stopped by a bad chunk leaves the
+    /// target as it was. (Not combinable with parallel restore, which a stream cannot use anyway.)
+    /// </summary>
+    public bool SingleTransaction { get; init; } = true;
+    /// <summary>--exit-on-error (always recommended: otherwise pg_restore skips failed statements).</summary>
+    public bool ExitOnError { get; init; } = true;
+    /// <summary>More pg_restore arguments (e.g. --schema=sales, --clean --if-exists).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+    /// <summary>Which client to use; null picks by the target server's version.</summary>
+    public PgClientInstallation? Client { get; init; }
+    public int StageBufferBytes { get; init; } = 4 << 20;
+}
