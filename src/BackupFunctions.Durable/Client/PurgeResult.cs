@@ -1,0 +1,3 @@
+namespace BackupFunctions.Durable;
+
+public sealed record PurgeResult(int PurgedInstanceCount);
