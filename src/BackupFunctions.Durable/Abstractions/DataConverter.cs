@@ -9,7 +9,7 @@ public abstract class DataConverter
 
     public abstract object? Deserialize(string? data, Type targetType);
 
-    public T? Deserialize<T>(string? data) => (T?)Deserialize(data, typeof(T));
+    public T? Deserialize<T>(string? data) => Deserialize(data, typeof(T)) is { } value ? (T)value : default;
 }
 
 /// <summary>System.Text.Json with web defaults (camelCase).</summary>

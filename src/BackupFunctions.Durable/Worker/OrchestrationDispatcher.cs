@@ -81,6 +81,13 @@ internal sealed class OrchestrationDispatcher(
     {
         try
         {
+            if (item.UnreadableError is not null && item.DequeueCount <= _options.MaxDequeueCount)
+            {
+                throw new InvalidOperationException(
+                    $"Inbox message(s) {string.Join(", ", item.UnreadableMessageIds)} of {item.InstanceId} cannot be read: {item.UnreadableError.Message}",
+                    item.UnreadableError);
+            }
+
             var step = Plan(item);
             var committed = await store.CommitStepAsync(_options.WorkerId, item, step, CancellationToken.None);
             if (!committed)
@@ -163,6 +170,7 @@ internal sealed class OrchestrationDispatcher(
         {
             Log.Poison(_logger, item.InstanceId, item.DequeueCount);
             step.ConsumedMessageIds.AddRange(live.Select(m => m.Id));
+            step.ConsumedMessageIds.AddRange(item.UnreadableMessageIds);
             var details = new TaskFailureDetails(
                 "PoisonMessage",
                 $"The orchestration was stopped after its step failed {item.DequeueCount - 1} times in a row (limit {_options.MaxDequeueCount}), " +

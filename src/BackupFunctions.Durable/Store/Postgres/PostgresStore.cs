@@ -368,7 +368,15 @@ internal sealed class PostgresStore : IAsyncDisposable
         {
             while (await r.ReadAsync(ct))
             {
-                item.Messages.Add(new InboxMessage(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), De(r.GetString(2))));
+                try
+                {
+                    item.Messages.Add(new InboxMessage(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), De(r.GetString(2))));
+                }
+                catch (JsonException ex)
+                {
+                    item.UnreadableMessageIds.Add(r.GetInt64(0));
+                    item.UnreadableError = ex;
+                }
             }
 
             if (item.History is null)

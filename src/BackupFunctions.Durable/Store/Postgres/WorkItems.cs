@@ -17,6 +17,11 @@ internal sealed record OrchestrationWorkItem(
     public List<InboxMessage> Messages { get; } = [];
 
     public List<HistoryEvent>? History { get; set; }
+
+    /// <summary>Messages whose stored form could not be read; they make the step fail until it turns poison.</summary>
+    public List<long> UnreadableMessageIds { get; } = [];
+
+    public Exception? UnreadableError { get; set; }
 }
 
 /// <summary>An activity task locked by this worker.</summary>
