@@ -39,6 +39,11 @@ internal sealed class AzureBlobErrors(string targetName, string account, string 
         }
 
         if (NetworkErrors.IsNetworkFailure(ex, ct)) return Unavailable(what, ex);
+
+        // The SDK throws this when an error answer's body is not the XML it expects, e.g. an HTML page
+        // from a proxy or load balancer in front of the service; such answers are almost always 5xx.
+        if (ex is System.Xml.XmlException)
+            return new TargetException(targetName, $"{what} got an unreadable error response from {Where}: {ex.Message}", isTransient: true, ex);
         return null;
     }
 

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace BackupFunctions.Targets.Tests.Support;
+
+/// <summary>
+/// A TCP proxy on loopback in front of a real service that injects the failures seen from R2, B2 and
+/// flaky networks: connections reset mid-body (either direction), 503 SlowDown answers, and slow
+/// responses. Faults are armed one-shot by the test, so the SDKs meet real socket errors.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly string _upstreamHost;
+    private readonly int _upstreamPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
+    private readonly Task _accepting;
+    private long _resetResponseAfter = -1;
+    private long _resetRequestAfter = -1;
+    private int _fail503;
+
+    public FaultProxy(Uri upstream)
+    {
+        _upstreamHost = upstream.Host;
+        _upstreamPort = upstream.Port;
+        _listener.Start();
+        _accepting = AcceptLoopAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public int Resets;
+    public int Injected503s;
+
+    /// <summary>Delay before forwarding each chunk of a response.</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>Reset (TCP RST) the connection that carries the n-th response byte from now on. One-shot.</summary>
+    public void ResetResponseAfter(long bytes) => Interlocked.Exchange(ref _resetResponseAfter, bytes);
+
+    /// <summary>Reset the connection that carries the n-th request byte from now on (an upload breaking). One-shot.</summary>
+    public void ResetRequestAfter(long bytes) => Interlocked.Exchange(ref _resetRequestAfter, bytes);
+
+    /// <summary>Answer the next <paramref name="count"/> connections with 503 SlowDown. Closes open connections so the next request opens a new one.</summary>
+    public void Fail503(int count)
+    {
+        Interlocked.Exchange(ref _fail503, count);
+        foreach (var c in _open.Keys) c.Close();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (Exception) { return; }
+            _ = HandleAsync(client);
+        }
+    }
+
+    private async Task HandleAsync(TcpClient client)
+    {
+        _open[client] = 0;
+        using var upstream = new TcpClient();
+        try
+        {
+            if (TryTake(ref _fail503))
+            {
+                await Respond503Async(client.GetStream());
+                return;
+            }
+            await upstream.ConnectAsync(_upstreamHost, _upstreamPort, _stop.Token);
+            _open[upstream] = 0;
+            var up = PumpAsync(client.GetStream(), upstream.GetStream(), () => ref _resetRequestAfter, client, false);
+            var down = PumpAsync(upstream.GetStream(), client.GetStream(), () => ref _resetResponseAfter, client, true);
+            await Task.WhenAny(up, down);
+        }
+        catch (Exception)
+        {
+            // A reset or a closed peer ends this connection; that is the point.
+        }
+        finally
+        {
+            _open.TryRemove(client, out _);
+            _open.TryRemove(upstream, out _);
+            client.Dispose();
+        }
+    }
+
+    private delegate ref long Threshold();
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Threshold threshold, TcpClient client, bool response)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var n = await from.ReadAsync(buffer, _stop.Token);
+            if (n == 0) return;
+            if (response && ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, _stop.Token);
+            ref var left = ref threshold();
+            var armed = Interlocked.Read(ref left);
+            if (armed >= 0)
+            {
+                if (n >= armed && Interlocked.CompareExchange(ref left, -1, armed) == armed)
+                {
+                    if (response) await to.WriteAsync(buffer.AsMemory(0, (int)armed), _stop.Token);
+                    else await to.WriteAsync(buffer.AsMemory(0, (int)armed), _stop.Token);
+                    await to.FlushAsync();
+                    Interlocked.Increment(ref Resets);
+                    client.Client.LingerState = new LingerOption(true, 0); // RST, not FIN
+                    client.Client.Close();
+                    return;
+                }
+                Interlocked.CompareExchange(ref left, armed - n, armed);
+            }
+            await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+        }
+    }
+
+    private async Task Respond503Async(NetworkStream stream)
+    {
+        // Read the request head, then answer and close.
+        var head = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!head.ToString().Contains("\r\n\r\n"))
+        {
+            var n = await stream.ReadAsync(buffer, _stop.Token);
+            if (n == 0) return;
+            head.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        const string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+        // A HEAD answer has no body (and says so), as a real server's would.
+        var isHead = head.ToString().StartsWith("HEAD ", StringComparison.Ordinal);
+        var response = isHead
+            ? "HTTP/1.1 503 Slow Down\r\nx-ms-error-code: ServerBusy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            : $"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(response), _stop.Token);
+        Interlocked.Increment(ref Injected503s);
+    }
+
+    private static bool TryTake(ref int counter)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current <= 0) return false;
+            if (Interlocked.CompareExchange(ref counter, current - 1, current) == current) return true;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        foreach (var c in _open.Keys) c.Dispose();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
