@@ -26,6 +26,7 @@ internal static class PartitionedUploader
 
         var first = ArrayPool<byte>.Shared.Rent(partSize);
         int firstLength;
+        var multipart = false;
         try
         {
             firstLength = await content.ReadAtLeastAsync(first.AsMemory(0, partSize), partSize, throwOnEndOfStream: false, ct);
@@ -34,11 +35,12 @@ internal static class PartitionedUploader
                 var data = first.AsMemory(0, firstLength);
                 return await partRetry.ExecuteAsync(async t => await sink.PutSingleAsync(data, t), ct);
             }
+            multipart = true;
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(first);
-            throw;
+            // From here on the multipart path owns the first buffer.
+            if (!multipart) ArrayPool<byte>.Shared.Return(first);
         }
 
         // The first part was full: this is a multipart upload. From here on every exit path either
@@ -70,20 +72,11 @@ internal static class PartitionedUploader
                 buffer = null; // owned by the task now
                 inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
                 if (inFlight.FirstOrDefault(t => t.IsFaulted || t.IsCanceled) is { } bad) await bad;
+                if (length < partSize) break; // that was the short last part
 
                 buffer = ArrayPool<byte>.Shared.Rent(partSize);
                 length = await content.ReadAtLeastAsync(buffer.AsMemory(0, partSize), partSize, throwOnEndOfStream: false, failed.Token);
                 if (length == 0) break;
-                if (length < partSize)
-                {
-                    // The short last part.
-                    partNumber++;
-                    total += length;
-                    await slots.WaitAsync(failed.Token);
-                    inFlight.Add(StageAsync(partNumber, buffer, length));
-                    buffer = null;
-                    break;
-                }
             }
             await Task.WhenAll(inFlight);
             return await sink.CommitAsync(partNumber, total, ct);
