@@ -71,7 +71,12 @@ public sealed class FileSystemTarget : IBackupTarget
                 // fsync before rename: otherwise a crash can leave the new name pointing at empty blocks.
                 await Guard(key, "flushing", () => { file.Flush(flushToDisk: true); return Task.CompletedTask; });
             }
-            await Guard(key, "renaming", () => { File.Move(temp, path, overwrite: true); return Task.CompletedTask; });
+            await Guard(key, "renaming", () =>
+            {
+                File.Move(temp, path, overwrite: true);
+                DirectorySync.Flush(directory);
+                return Task.CompletedTask;
+            });
             return Info(key, new FileInfo(path));
         }
         catch

@@ -73,8 +73,22 @@ public sealed class S3Target : IBackupTarget, IDisposable
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
         {
-            // HEAD has no body, so a missing bucket usually looks like a missing key here; List and Put tell them apart.
+            // HEAD has no body, so a missing bucket looks like a missing key here. Ask once more with a
+            // request whose error has a body: it throws NoSuchBucket when the bucket is the problem.
+            await EnsureBucketExistsAsync(key, ct);
             return null;
+        }
+        catch (Exception ex) when (_errors.Map(ex, "Stat", key, ct) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private async Task EnsureBucketExistsAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _prefix + key, MaxKeys = 1 }, ct);
         }
         catch (Exception ex) when (_errors.Map(ex, "Stat", key, ct) is { } mapped)
         {

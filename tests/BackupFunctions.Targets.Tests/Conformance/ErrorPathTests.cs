@@ -22,8 +22,9 @@ public sealed class ErrorPathTests
             target.PutAsync("x", new PipeLikeStream(TestData.Bytes(6 * TestData.MiB))));
         var list = await Assert.ThrowsAsync<TargetConfigurationException>(async () => await target.ListAsync("").ToListAsync());
         var read = await Assert.ThrowsAsync<TargetConfigurationException>(() => target.OpenReadAsync("x"));
+        var stat = await Assert.ThrowsAsync<TargetConfigurationException>(() => target.StatAsync("x"));
 
-        foreach (var ex in new[] { put, multipart, list, read })
+        foreach (var ex in new[] { put, multipart, list, read, stat })
         {
             Assert.False(ex.IsTransient);
             Assert.Equal("offsite", ex.TargetName);
