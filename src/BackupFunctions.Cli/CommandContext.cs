@@ -1,0 +1,46 @@
+using BackupFunctions.Cli.Output;
+using BackupFunctions.Workflows;
+using BackupFunctions.Workflows.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace BackupFunctions.Cli;
+
+/// <summary>What every command gets: its output, and the environment built from the settings.</summary>
+public sealed class CommandContext(string? configPath, bool json, bool verbose) : IDisposable
+{
+    private ILoggerFactory? _loggerFactory;
+
+    public CliOutput Output { get; } = new(json);
+
+    public BackupFunctionsOptions LoadOptions()
+    {
+        var options = CliConfiguration.Load(configPath);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new UsageException("The configuration is incomplete:\n  - " + string.Join("\n  - ", problems));
+        }
+
+        return options;
+    }
+
+    public BackupEnvironment CreateEnvironment()
+    {
+        var options = LoadOptions();
+        _loggerFactory = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            // Logs go to stderr so stdout carries only the result (table or JSON).
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+        try
+        {
+            return new BackupEnvironment(options, _loggerFactory);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    public void Dispose() => _loggerFactory?.Dispose();
+}

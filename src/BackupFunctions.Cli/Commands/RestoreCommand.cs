@@ -1,0 +1,90 @@
+using System.CommandLine;
+using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Restore;
+using Npgsql;
+using Spectre.Console;
+
+namespace BackupFunctions.Cli.Commands;
+
+/// <summary>backupctl restore &lt;id|latest&gt; --to &lt;connection&gt;: restore, falling back across targets, then check row counts.</summary>
+public static class RestoreCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var backup = new Argument<string>("backup") { Description = "A backup id, or 'latest'." };
+        var to = new Option<string>("--to") { Description = "Npgsql connection string of the destination database (created when missing).", Required = true };
+        var database = new Option<string?>("--database", "-d") { Description = "With 'latest': the newest backup of this source database." };
+        var command = new Command("restore", "Restore a backup into a database and compare every table's row count with the manifest.")
+        {
+            backup, to, database,
+        };
+        command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
+        {
+            var destination = ParseDestination(parse.GetValue(to)!);
+            var env = ctx.CreateEnvironment();
+            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
+            var entry = catalog.Resolve(parse.GetValue(backup)!);
+            ctx.Output.Step($"restoring {entry.BackupId} ({entry.Manifest.Database}) into {destination}");
+            var result = await new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct);
+            Render(ctx, result);
+            return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static PgConnectionInfo ParseDestination(string connectionString)
+    {
+        try
+        {
+            var info = PgConnectionInfo.FromConnectionString(connectionString);
+            return string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(connectionString).Database)
+                ? throw new UsageException("--to must name a database (Database=...).")
+                : info;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--to is not a valid connection string: {e.Message}");
+        }
+    }
+
+    private static void Render(CommandContext ctx, RestoreRunResult result)
+    {
+        if (ctx.Output.Json)
+        {
+            ctx.Output.WriteJson(new
+            {
+                ok = result.Succeeded,
+                result.BackupId,
+                result.TargetDatabase,
+                result.ServedBy,
+                durationSeconds = Math.Round(result.Duration.TotalSeconds, 2),
+                result.Attempts,
+                result.Mismatches,
+                rowCounts = result.RestoredRowCounts,
+                result.Warnings,
+                result.Error,
+            });
+            return;
+        }
+
+        foreach (var a in result.Attempts.Where(a => !a.Succeeded))
+        {
+            ctx.Output.Progress.MarkupLine($"[yellow]{Markup.Escape(a.Target)} failed:[/] {Markup.Escape(a.Error ?? "")}");
+        }
+
+        var table = new Table().Title($"Restore of {result.BackupId} into {result.TargetDatabase} (served by {result.ServedBy ?? "none"})")
+            .AddColumn("table").AddColumn(new TableColumn("in manifest").RightAligned()).AddColumn(new TableColumn("restored").RightAligned()).AddColumn("");
+        foreach (var name in result.ExpectedRowCounts.Keys.Union(result.RestoredRowCounts.Keys).Order(StringComparer.Ordinal))
+        {
+            var expected = result.ExpectedRowCounts.TryGetValue(name, out var e) ? e.ToString() : "-";
+            var actual = result.RestoredRowCounts.TryGetValue(name, out var a) ? a.ToString() : "-";
+            table.AddRow(Markup.Escape(name), expected, actual, expected == actual ? "[green]ok[/]" : "[red]DIFFERS[/]");
+        }
+
+        ctx.Output.Console.Write(table);
+        ctx.Output.Console.MarkupLine(result.Succeeded
+            ? $"[green]restored[/] {result.RestoredRowCounts.Values.Sum()} rows in {result.RestoredRowCounts.Count} tables, equal to the manifest, in {result.Duration.TotalSeconds:F1} s"
+            : $"[red]restore failed:[/] {Markup.Escape(result.Error ?? "")}");
+    }
+}

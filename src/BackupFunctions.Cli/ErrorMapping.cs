@@ -1,0 +1,24 @@
+using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Targets;
+using BackupFunctions.Workflows;
+using BackupFunctions.Workflows.Catalog;
+
+namespace BackupFunctions.Cli;
+
+/// <summary>Turns an exception into the exit code and the sentence a person reads.</summary>
+public static class ErrorMapping
+{
+    public static (int ExitCode, string Message) Map(Exception e) => e switch
+    {
+        UsageException or UnknownTargetException => (ExitCodes.Usage, e.Message),
+        TargetConfigurationException => (ExitCodes.Failed, e.Message),
+        BackupNotFoundException => (ExitCodes.NotFound, e.Message),
+        ArtifactIntegrityException or WrongKeyException or UnknownKeyException => (ExitCodes.Integrity, e.Message),
+        PgOperationException => (ExitCodes.Failed, e.Message),
+        TargetException => (ExitCodes.Failed, e.Message),
+        OperationCanceledException => (ExitCodes.Cancelled, "Cancelled."),
+        _ => (ExitCodes.Failed, $"{e.GetType().Name}: {e.Message}"),
+    };
+}

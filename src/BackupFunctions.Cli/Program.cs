@@ -1,0 +1,13 @@
+using System.CommandLine;
+using BackupFunctions.Cli;
+using BackupFunctions.Cli.Commands;
+
+var global = new GlobalOptions();
+var root = new RootCommand("backupctl: PostgreSQL backups to several clouds at once, verified and restorable.");
+global.AddTo(root);
+root.Subcommands.Add(BackupCommand.Create(global));
+root.Subcommands.Add(ListCommand.Create(global));
+root.Subcommands.Add(VerifyCommand.Create(global));
+root.Subcommands.Add(RestoreCommand.Create(global));
+root.Subcommands.Add(KeysCommand.Create(global));
+return await root.Parse(args).InvokeAsync();

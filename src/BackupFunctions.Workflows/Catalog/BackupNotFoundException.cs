@@ -1,0 +1,3 @@
+namespace BackupFunctions.Workflows.Catalog;
+
+public sealed class BackupNotFoundException(string message) : Exception(message);

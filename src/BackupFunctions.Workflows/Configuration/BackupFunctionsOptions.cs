@@ -1,0 +1,49 @@
+using BackupFunctions.Targets;
+
+namespace BackupFunctions.Workflows.Configuration;
+
+/// <summary>
+/// The product's settings, the same for the CLI and the host: section "BackupFunctions" of a JSON
+/// file, overridden by environment variables (BackupFunctions__Source__ConnectionString, ...).
+/// </summary>
+public sealed class BackupFunctionsOptions
+{
+    public const string SectionName = "BackupFunctions";
+
+    public SourceOptions Source { get; set; } = new();
+
+    public KeyOptions Keys { get; set; } = new();
+
+    public CompressionOptions Compression { get; set; } = new();
+
+    /// <summary>Where artifacts are written before upload; on the same disk nothing else fills.</summary>
+    public string StagingDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "backupfunctions-staging");
+
+    public List<TargetOptions> Targets { get; set; } = [];
+
+    /// <summary>
+    /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
+    /// Target settings are checked by the target factory.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Source.ConnectionString))
+        {
+            problems.Add("BackupFunctions:Source:ConnectionString is not set: give the connection string of the server to back up.");
+        }
+
+        if (Targets.Count == 0)
+        {
+            problems.Add("BackupFunctions:Targets is empty: configure at least one storage target.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Keys.KeyFile) && string.IsNullOrWhiteSpace(Keys.KeyDirectory) && !Keys.FromEnvironment)
+        {
+            problems.Add("No key-encryption key configured: set BackupFunctions:Keys:KeyFile (make one with 'backupctl keys new'), KeyDirectory, or BF_KEK_<ID> variables with Keys:FromEnvironment=true.");
+        }
+
+        problems.AddRange(Compression.Validate());
+        return problems;
+    }
+}

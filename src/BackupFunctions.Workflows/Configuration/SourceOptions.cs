@@ -1,0 +1,14 @@
+namespace BackupFunctions.Workflows.Configuration;
+
+/// <summary>The server whose databases are backed up.</summary>
+public sealed class SourceOptions
+{
+    /// <summary>Npgsql connection string; its Database is the default database to back up.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Databases the scheduled full backup covers; empty means the connection string's database.</summary>
+    public List<string> Databases { get; set; } = [];
+
+    /// <summary>Directory of pg_dump/pg_restore; empty picks from /usr/lib/postgresql/*/bin by server version.</summary>
+    public string? PgBinDirectory { get; set; }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using BackupFunctions.Pipeline;
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Targets;
+
+namespace BackupFunctions.Workflows.Operations;
+
+/// <summary>
+/// One whole backup in this process, without the durable engine: dump to staging, upload to every
+/// target at once, read each copy back and check its hash, then publish the manifest where the copy
+/// is good. A target that fails does not stop the others; the run is then Partial.
+/// The durable orchestration runs the same operations as activities.
+/// </summary>
+public sealed class DirectBackupRunner(BackupEnvironment env)
+{
+    public async Task<BackupRunResult> RunAsync(string? database, IEnumerable<string>? targetNames,
+        IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var targets = env.SelectTargets(targetNames);
+        var createdAt = DateTimeOffset.UtcNow;
+        var backupId = ObjectKeys.NewBackupId(createdAt);
+        var request = new DumpRequest(backupId, createdAt, database);
+
+        progress?.Report(new BackupProgress("dump", null, 0, null));
+        var dumpProgress = progress is null ? null : new Progress<PipelineProgress>(p =>
+            progress.Report(new BackupProgress("dump", null, p.PlainBytes, null)));
+        var staged = await DumpToStaging.RunAsync(env, request, dumpProgress, ct).ConfigureAwait(false);
+        try
+        {
+            var copies = await Task.WhenAll(targets.Select(t => UploadAndVerifyAsync(t, staged, progress, ct))).ConfigureAwait(false);
+            var manifest = ManifestBuilder.Build(staged, copies, DateTimeOffset.UtcNow);
+            var published = new List<CopyOutcome>();
+            foreach (var (copy, target) in copies.Zip(targets))
+            {
+                if (!copy.Verified)
+                {
+                    published.Add(copy);
+                    continue;
+                }
+
+                progress?.Report(new BackupProgress("manifest", target.Name, 0, null));
+                var error = await PublishManifest.RunAsync(target, manifest, ct).ConfigureAwait(false);
+                published.Add(error is null ? copy : copy with { Verified = false, Error = "manifest not written: " + error });
+            }
+
+            var good = published.Count(c => c.Verified);
+            var status = good == published.Count ? BackupRunStatus.Succeeded : good > 0 ? BackupRunStatus.Partial : BackupRunStatus.Failed;
+            return new BackupRunResult(backupId, staged.Database, status, manifest, published, sw.Elapsed,
+                status == BackupRunStatus.Failed ? "No target holds a verified copy." : null);
+        }
+        finally
+        {
+            DumpToStaging.Cleanup(env, backupId);
+        }
+    }
+
+    private static async Task<CopyOutcome> UploadAndVerifyAsync(IBackupTarget target, StagedArtifact staged,
+        IProgress<BackupProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new BackupProgress("upload", target.Name, 0, null));
+        var upload = await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
+        if (!upload.Uploaded)
+        {
+            progress?.Report(new BackupProgress("failed", target.Name, 0, upload.Error));
+            return upload;
+        }
+
+        progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
+        var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
+        progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));
+        return upload with { Verified = check.Verified, Error = check.Error, Duration = upload.Duration + check.Duration };
+    }
+}

@@ -1,0 +1,27 @@
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Targets;
+
+namespace BackupFunctions.Workflows.Operations;
+
+/// <summary>
+/// Writes manifest.json next to the artifact in one target. It is written after the artifact and
+/// only where the artifact was verified, so a manifest always points at good bytes; every target's
+/// manifest lists all copies, so any single target is enough to rebuild the catalog.
+/// </summary>
+public static class PublishManifest
+{
+    public static async Task<string?> RunAsync(IBackupTarget target, BackupManifest manifest, CancellationToken ct = default)
+    {
+        var keys = ObjectKeys.For(manifest);
+        try
+        {
+            using var json = new MemoryStream(ManifestSerializer.SerializeToUtf8Bytes(manifest), writable: false);
+            await target.PutAsync(keys.Manifest, json, new PutOptions { ContentType = "application/json", ExpectedLength = json.Length }, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (TargetException e)
+        {
+            return e.Message;
+        }
+    }
+}

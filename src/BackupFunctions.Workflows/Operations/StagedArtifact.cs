@@ -1,0 +1,15 @@
+using BackupFunctions.Pipeline;
+using BackupFunctions.Pipeline.Manifests;
+
+namespace BackupFunctions.Workflows.Operations;
+
+/// <summary>An encrypted artifact in the staging directory, ready to be uploaded to every target.</summary>
+public sealed record StagedArtifact(
+    string BackupId,
+    BackupKind Kind,
+    string Database,
+    string? TenantId,
+    DateTimeOffset CreatedAt,
+    string StagingPath,
+    BackupObjectKeys Keys,
+    BackupResult Result);

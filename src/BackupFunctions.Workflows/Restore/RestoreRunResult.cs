@@ -1,0 +1,16 @@
+using BackupFunctions.Pipeline.Inspection;
+
+namespace BackupFunctions.Workflows.Restore;
+
+public sealed record RestoreRunResult(
+    string BackupId,
+    string TargetDatabase,
+    bool Succeeded,
+    string? ServedBy,
+    IReadOnlyList<RestoreAttempt> Attempts,
+    IReadOnlyDictionary<string, long> ExpectedRowCounts,
+    IReadOnlyDictionary<string, long> RestoredRowCounts,
+    IReadOnlyList<RowCountMismatch> Mismatches,
+    IReadOnlyList<string> Warnings,
+    TimeSpan Duration,
+    string? Error);

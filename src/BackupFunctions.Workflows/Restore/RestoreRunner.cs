@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using BackupFunctions.Pipeline;
+using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Inspection;
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Catalog;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BackupFunctions.Workflows.Restore;
+
+/// <summary>
+/// Restores one backup into a database: streams the artifact from the first target that holds a
+/// verified copy (the target wrapper retries and resumes ranged reads), authenticates and hashes it
+/// on the way into pg_restore in a single transaction, and falls back to the next target when a
+/// target fails or serves damaged bytes. Ends by comparing every table's row count with the manifest.
+/// </summary>
+public sealed class RestoreRunner(BackupEnvironment env)
+{
+    public async Task<RestoreRunResult> RunAsync(CatalogEntry entry, PgConnectionInfo destination,
+        IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var manifest = entry.Manifest;
+        await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
+
+        var attempts = new List<RestoreAttempt>();
+        var pipeline = new RestorePipeline(env.Tools, env.LoggerFactory.CreateLogger<RestorePipeline>());
+        var options = new RestoreOptions
+        {
+            ExpectedStoredSha256 = manifest.StoredSha256,
+            ExpectedPlainSha256 = manifest.PlainSha256,
+        };
+
+        RestoreResult? restored = null;
+        string? servedBy = null;
+        foreach (var target in CandidateTargets(entry))
+        {
+            var attempt = Stopwatch.StartNew();
+            progress?.Report($"restoring from {target.Name}");
+            try
+            {
+                await using var artifact = await target.OpenReadAsync(manifest.ArtifactKey, ct: ct).ConfigureAwait(false);
+                restored = await pipeline.RunAsync(artifact, env.Keys, destination, options, null, ct).ConfigureAwait(false);
+                servedBy = target.Name;
+                attempts.Add(new RestoreAttempt(target.Name, true, null, attempt.Elapsed));
+                break;
+            }
+            catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
+            {
+                // This copy is unreachable or damaged; pg_restore ran in one transaction, so the database is as before.
+                attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed));
+                progress?.Report($"{target.Name} failed: {e.Message}");
+            }
+        }
+
+        var expected = manifest.RowCounts;
+        if (restored is null)
+        {
+            var error = attempts.Count == 0
+                ? "No configured target holds a copy of this backup."
+                : "Every target that holds a copy failed: " + string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Error}"));
+            return new RestoreRunResult(manifest.BackupId, destination.Database, false, null, attempts, expected,
+                new Dictionary<string, long>(), [], [], sw.Elapsed, error);
+        }
+
+        progress?.Report("comparing row counts");
+        var actual = await new DatabaseInspector(destination).CountRowsAsync(ct).ConfigureAwait(false);
+        var mismatches = RowCountComparer.Compare(expected, actual);
+        return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
+            mismatches, restored.Warnings, sw.Elapsed,
+            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.");
+    }
+
+    /// <summary>Targets with a verified copy first (in configured order), then any other target that has the manifest.</summary>
+    private IEnumerable<IBackupTarget> CandidateTargets(CatalogEntry entry)
+    {
+        var verified = entry.VerifiedTargets;
+        var ordered = env.Targets.Where(t => verified.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
+            .Concat(env.Targets.Where(t => !verified.Contains(t.Name, StringComparer.OrdinalIgnoreCase)
+                && entry.Manifest.Copies.Any(c => c.Target.Equals(t.Name, StringComparison.OrdinalIgnoreCase))));
+        return ordered.Distinct();
+    }
+
+    /// <summary>Creates the destination database when it does not exist yet; an existing one is restored into as is.</summary>
+    private static async Task EnsureDatabaseExistsAsync(PgConnectionInfo destination, CancellationToken ct)
+    {
+        var admin = destination.WithDatabase("postgres");
+        await using var conn = new NpgsqlConnection(admin.ToNpgsqlConnectionString());
+        try
+        {
+            await conn.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new PgConnectionException($"Cannot connect to the destination server {admin}: {e.Message}", PgFailureKind.Unreachable, e);
+        }
+
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
+        exists.Parameters.AddWithValue(destination.Database);
+        if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {QuoteIdent(destination.Database)}", conn);
+            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string QuoteIdent(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+}

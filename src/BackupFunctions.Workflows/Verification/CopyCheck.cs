@@ -1,0 +1,7 @@
+namespace BackupFunctions.Workflows.Verification;
+
+/// <summary>
+/// The state of one target's copy after a re-read. <see cref="Intact"/> means the bytes hash to
+/// the manifest's SHA-256, every chunk authenticated with our keys, and the plaintext is a pg_dump archive.
+/// </summary>
+public sealed record CopyCheck(string Target, string ObjectKey, bool Intact, long Bytes, string? ActualSha256, TimeSpan Duration, string? Error);

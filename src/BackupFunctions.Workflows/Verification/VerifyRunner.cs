@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using BackupFunctions.Pipeline;
+using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Catalog;
+
+namespace BackupFunctions.Workflows.Verification;
+
+/// <summary>
+/// Re-reads every copy of a backup from its target and checks it end to end: the stored SHA-256,
+/// the authentication of every chunk (so the key still opens it), and that decompression yields a
+/// pg_dump archive. Targets are read concurrently; nothing is written or deleted.
+/// </summary>
+public sealed class VerifyRunner(BackupEnvironment env)
+{
+    public async Task<VerifyRunResult> RunAsync(CatalogEntry entry, CancellationToken ct = default)
+    {
+        var manifest = entry.Manifest;
+        var holders = env.Targets
+            .Where(t => manifest.Copies.Any(c => c.Target.Equals(t.Name, StringComparison.OrdinalIgnoreCase))
+                || entry.FoundIn.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        var checks = await Task.WhenAll(holders.Select(t => CheckAsync(t, manifest.ArtifactKey, manifest.StoredSha256, manifest.PlainSha256, ct))).ConfigureAwait(false);
+        return new VerifyRunResult(manifest.BackupId, checks);
+    }
+
+    private async Task<CopyCheck> CheckAsync(IBackupTarget target, string key, string storedSha256, string plainSha256, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            await using var stream = await target.OpenReadAsync(key, ct: ct).ConfigureAwait(false);
+            var result = await ArtifactDecoder.VerifyAsync(stream, env.Keys, storedSha256, plainSha256, null, ct).ConfigureAwait(false);
+            var intact = result.IsPgDumpArchive;
+            return new CopyCheck(target.Name, key, intact, result.StoredBytes, result.StoredSha256, sw.Elapsed,
+                intact ? null : "The copy decrypts, but its content is not a pg_dump archive.");
+        }
+        catch (Exception e) when (e is TargetException or ArtifactIntegrityException or UnknownKeyException or WrongKeyException)
+        {
+            return new CopyCheck(target.Name, key, false, 0, null, sw.Elapsed, e.Message);
+        }
+    }
+}
