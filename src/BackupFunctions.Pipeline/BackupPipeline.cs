@@ -36,7 +36,8 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         {
             // Hold a snapshot open for the whole dump, so the row counts describe exactly what was dumped.
             snapshotTx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY", conn, snapshotTx))
+            // A long dump leaves this session idle in its transaction: the server must not end it.
+            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0", conn, snapshotTx))
                 await ro.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", conn, snapshotTx);
             var snapshot = (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
@@ -74,6 +75,29 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
             startedAt, completedAt, completedAt - startedAt);
         LogCompleted(_logger, source.ToString(), result.RawBytes, result.StoredBytes, result.Duration.TotalSeconds, result.ThroughputMBps);
         return result;
+    }
+
+    /// <summary>
+    /// pg_dumpall --globals-only (roles, memberships, tablespaces) through the same encoder: a full
+    /// backup stores it next to the database dump so a restore onto a fresh server can recreate the
+    /// roles first. Role passwords are left out unless <paramref name="includeRolePasswords"/>.
+    /// </summary>
+    public async Task<ArtifactEncodeResult> DumpGlobalsAsync(PgConnectionInfo server, Stream output, ArtifactEncodeOptions options,
+        bool includeRolePasswords = false, PgClientInstallation? client = null, CancellationToken ct = default)
+    {
+        await new DatabaseInspector(server).CanConnectAsync(ct).ConfigureAwait(false);
+        var args = new List<string> { "--globals-only" };
+        if (!includeRolePasswords) args.Add("--no-role-passwords");
+        await using var dump = runner.Start(PgTool.PgDumpAll, server, args, client: client);
+        try
+        {
+            return await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options, token => dump.WaitForSuccessAsync(token), null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not PgToolException)
+        {
+            dump.Kill();
+            throw;
+        }
     }
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Backing up {Database} (server {ServerVersion}) with {PgDumpVersion}")]
