@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Azure;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -38,6 +39,13 @@ public sealed class AzureBlobTarget : IBackupTarget
         var clientOptions = new BlobClientOptions();
         clientOptions.Retry.MaxRetries = 0;
         clientOptions.Retry.NetworkTimeout = options.RequestTimeout;
+        // Our own handler only to bound connect time; redirects and cookies off, as in the SDK's default transport.
+        clientOptions.Transport = new HttpClientTransport(new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        });
         try
         {
             if (!string.IsNullOrEmpty(options.ConnectionString))

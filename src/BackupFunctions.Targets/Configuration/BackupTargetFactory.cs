@@ -62,6 +62,7 @@ public static class BackupTargetFactory
                 PartSize = (options.PartSizeMiB ?? 8) * PartSizing.MiB,
                 UploadParallelism = options.UploadParallelism ?? 4,
                 RequestTimeout = options.RequestTimeout ?? TimeSpan.FromMinutes(5),
+                ConnectTimeout = options.ConnectTimeout ?? TimeSpan.FromSeconds(10),
             }),
             TargetOptions.AzureBlobType => new AzureBlobTarget(options.Name, new AzureBlobTargetOptions
             {
@@ -73,6 +74,7 @@ public static class BackupTargetFactory
                 BlockSize = (options.PartSizeMiB ?? 8) * PartSizing.MiB,
                 UploadParallelism = options.UploadParallelism ?? 4,
                 RequestTimeout = options.RequestTimeout ?? TimeSpan.FromMinutes(5),
+                ConnectTimeout = options.ConnectTimeout ?? TimeSpan.FromSeconds(10),
             }),
             _ => throw new InvalidOperationException("unreachable: Validate() checks Type"),
         };

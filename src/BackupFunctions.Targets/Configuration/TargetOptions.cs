@@ -88,6 +88,9 @@ public sealed class TargetOptions
     /// <summary>s3, azureblob: timeout of one HTTP request. Default 5 minutes.</summary>
     public TimeSpan? RequestTimeout { get; set; }
 
+    /// <summary>s3, azureblob: how long to wait for a TCP connection. Default 10 seconds.</summary>
+    public TimeSpan? ConnectTimeout { get; set; }
+
     // ---- wrappers, every type ----
 
     /// <summary>Operations at once against this target (0 = unlimited). Default 8.</summary>
@@ -132,6 +135,7 @@ public sealed class TargetOptions
         if (UploadParallelism is < 1 or > 64) problems.Add($"{who}: UploadParallelism must be between 1 and 64.");
         if (MaxConcurrency < 0) problems.Add($"{who}: MaxConcurrency must be 0 (unlimited) or more.");
         if (RequestTimeout is { } t && t <= TimeSpan.Zero) problems.Add($"{who}: RequestTimeout must be positive.");
+        if (ConnectTimeout is { } c && c <= TimeSpan.Zero) problems.Add($"{who}: ConnectTimeout must be positive.");
         problems.AddRange((Retry ?? new RetryOptions()).Problems().Select(p => $"{who}: {p}."));
         return problems;
     }

@@ -173,6 +173,7 @@ public sealed class S3Target : IBackupTarget, IDisposable
             ResponseChecksumValidation = checksums ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED,
             MaxErrorRetry = 0,
             Timeout = o.RequestTimeout,
+            ConnectTimeout = o.ConnectTimeout,
         };
         var region = string.IsNullOrEmpty(o.Region) ? "us-east-1" : o.Region;
         if (string.IsNullOrEmpty(o.ServiceUrl))

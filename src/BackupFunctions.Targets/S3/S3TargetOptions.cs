@@ -47,6 +47,9 @@ public sealed record S3TargetOptions
     /// <summary>Timeout of one HTTP request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long to wait for a TCP connection. Short, so a black-holed endpoint fails fast and is retried, instead of hanging for minutes.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The effective checksum mode.</summary>
     public S3ChecksumMode EffectiveChecksumMode =>
         ChecksumMode ?? (string.IsNullOrEmpty(ServiceUrl) ? S3ChecksumMode.WhenSupported : S3ChecksumMode.WhenRequired);
