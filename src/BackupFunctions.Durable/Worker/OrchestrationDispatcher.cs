@@ -25,10 +25,10 @@ internal sealed class OrchestrationDispatcher(
             try
             {
                 await slots.WaitAsync(stop);
-                OrchestrationWorkItem? item;
+                List<OrchestrationWorkItem> items;
                 try
                 {
-                    item = await store.LockNextOrchestrationAsync(_options.WorkerId, _options.LeaseTime, _options.MaxMessagesPerStep, CachedHistory, stop);
+                    items = await store.LockOrchestrationsAsync(_options.WorkerId, _options.LeaseTime, slots.CurrentCount + 1, stop);
                 }
                 catch
                 {
@@ -36,7 +36,7 @@ internal sealed class OrchestrationDispatcher(
                     throw;
                 }
 
-                if (item is null)
+                if (items.Count == 0)
                 {
                     slots.Release();
                     var next = await store.TimeToNextVisibleAsync(stop);
@@ -45,20 +45,29 @@ internal sealed class OrchestrationDispatcher(
                     continue;
                 }
 
-                var task = Task.Run(async () =>
+                for (var i = 0; i < items.Count; i++)
                 {
-                    try
+                    if (i > 0)
                     {
-                        await ProcessAsync(item);
+                        await slots.WaitAsync(CancellationToken.None);
                     }
-                    finally
+
+                    var item = items[i];
+                    var task = Task.Run(async () =>
                     {
-                        slots.Release();
-                        signal.Set();
-                    }
-                }, CancellationToken.None);
-                _running[task] = true;
-                _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+                        try
+                        {
+                            await ProcessAsync(item);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                            signal.Set();
+                        }
+                    }, CancellationToken.None);
+                    _running[task] = true;
+                    _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -81,6 +90,7 @@ internal sealed class OrchestrationDispatcher(
     {
         try
         {
+            await store.LoadAsync(item, _options.MaxMessagesPerStep, CachedHistory, CancellationToken.None);
             if (item.UnreadableError is not null && item.DequeueCount <= _options.MaxDequeueCount)
             {
                 throw new InvalidOperationException(

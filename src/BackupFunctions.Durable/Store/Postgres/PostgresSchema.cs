@@ -38,6 +38,7 @@ internal static class PostgresSchema
         );
         CREATE INDEX instances_created ON instances (created_at, instance_id);
         CREATE INDEX instances_status ON instances (status);
+        CREATE INDEX instances_active ON instances (last_updated_at) WHERE status IN ('Pending', 'Running', 'Suspended');
 
         CREATE TABLE history (
             instance_id  text NOT NULL,

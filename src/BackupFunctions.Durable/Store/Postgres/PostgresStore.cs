@@ -19,6 +19,13 @@ internal sealed class PostgresStore : IAsyncDisposable
     private static readonly string[] TerminalStatuses = ["Completed", "Failed", "Terminated"];
 
     private readonly NpgsqlDataSource _dataSource;
+
+    // Lease bookkeeping (lock, renew, release) commits asynchronously: a lease lost in a database
+    // crash only means the work is picked up again, and every write that matters is fenced.
+    private readonly NpgsqlDataSource _leaseSource;
+
+    // Orchestration steps and activity results: durable by default, see DurableTaskOptions.WorkerSynchronousCommit.
+    private readonly NpgsqlDataSource _workerSource;
     private readonly bool _ownsDataSource;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -29,6 +36,10 @@ internal sealed class PostgresStore : IAsyncDisposable
         Options = options;
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        var asyncCommit = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
+        asyncCommit.Options = ((asyncCommit.Options ?? "") + " -c synchronous_commit=off").Trim();
+        _leaseSource = NpgsqlDataSource.Create(asyncCommit.ConnectionString);
+        _workerSource = options.WorkerSynchronousCommit ? _dataSource : _leaseSource;
         _ownsDataSource = true;
         S = options.SchemaName;
         OrchestrationChannel = S + "_orch";
@@ -50,6 +61,7 @@ internal sealed class PostgresStore : IAsyncDisposable
         if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync();
+            await _leaseSource.DisposeAsync();
         }
     }
 
@@ -305,41 +317,47 @@ internal sealed class PostgresStore : IAsyncDisposable
 
     // ------------------------------------------------------------------ orchestration dispatch
 
-    public async Task<OrchestrationWorkItem?> LockNextOrchestrationAsync(string workerId, TimeSpan lease, int maxMessages, Func<string, string, int, List<HistoryEvent>?> cachedHistory, CancellationToken ct)
+    /// <summary>Leases up to <paramref name="max"/> instances that have visible work, in one statement.</summary>
+    public async Task<List<OrchestrationWorkItem>> LockOrchestrationsAsync(string workerId, TimeSpan lease, int max, CancellationToken ct)
     {
-        await using var conn = await _dataSource.OpenConnectionAsync(ct);
-        OrchestrationWorkItem item;
-        await using (var cmd = new NpgsqlCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"""
              WITH c AS (
-                 SELECT i.instance_id FROM {S}.messages m
-                 JOIN {S}.instances i ON i.instance_id = m.instance_id
-                 WHERE m.visible_at <= now()
+                 SELECT i.instance_id FROM {S}.instances i
+                 WHERE i.status IN ('Pending', 'Running', 'Suspended')
                    AND (i.lock_expires IS NULL OR i.lock_expires < now())
-                   AND CASE i.status
-                         WHEN 'Pending' THEN m.event_type IN ('ExecutionStarted', 'ExecutionTerminated')
-                         WHEN 'Suspended' THEN m.event_type IN ('ExecutionResumed', 'ExecutionTerminated')
-                         ELSE true END
-                 ORDER BY m.id LIMIT 1
+                   AND EXISTS (
+                       SELECT 1 FROM {S}.messages m
+                       WHERE m.instance_id = i.instance_id AND m.visible_at <= now()
+                         AND CASE i.status
+                               WHEN 'Pending' THEN m.event_type IN ('ExecutionStarted', 'ExecutionTerminated')
+                               WHEN 'Suspended' THEN m.event_type IN ('ExecutionResumed', 'ExecutionTerminated')
+                               ELSE true END)
+                 ORDER BY i.last_updated_at LIMIT @max
                  FOR UPDATE OF i SKIP LOCKED)
              UPDATE {S}.instances i SET locked_by = @w, lock_expires = now() + @lease, dequeue_count = i.dequeue_count + 1
              FROM c WHERE i.instance_id = c.instance_id
              RETURNING i.instance_id, i.execution_id, i.name, i.status, i.dequeue_count, i.history_length, now(), i.last_error, i.parent_instance_id
-             """, conn))
+             """);
+        cmd.Parameters.AddWithValue("w", workerId);
+        cmd.Parameters.AddWithValue("lease", lease);
+        cmd.Parameters.AddWithValue("max", max);
+        var items = new List<OrchestrationWorkItem>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
         {
-            cmd.Parameters.AddWithValue("w", workerId);
-            cmd.Parameters.AddWithValue("lease", lease);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct))
-            {
-                return null;
-            }
-
-            item = new OrchestrationWorkItem(
+            items.Add(new OrchestrationWorkItem(
                 r.GetString(0), r.GetString(1), r.GetString(2), ParseStatus(r.GetString(3)), r.GetInt32(4), r.GetInt32(5),
-                DateTime.SpecifyKind(r.GetDateTime(6), DateTimeKind.Utc), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8));
+                DateTime.SpecifyKind(r.GetDateTime(6), DateTimeKind.Utc), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)));
         }
 
+        return items;
+    }
+
+    /// <summary>Reads a leased instance's visible inbox and, unless cached, its history.</summary>
+    public async Task LoadAsync(OrchestrationWorkItem item, int maxMessages, Func<string, string, int, List<HistoryEvent>?> cachedHistory, CancellationToken ct)
+    {
+        await using var conn = await _leaseSource.OpenConnectionAsync(ct);
         item.History = cachedHistory(item.InstanceId, item.ExecutionId, item.HistoryLength);
         await using var batch = new NpgsqlBatch(conn);
         var msgCmd = new NpgsqlBatchCommand(
@@ -392,7 +410,6 @@ internal sealed class PostgresStore : IAsyncDisposable
             }
         }
 
-        return item;
     }
 
     /// <summary>
@@ -401,7 +418,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// </summary>
     public async Task<bool> CommitStepAsync(string workerId, OrchestrationWorkItem item, StepCommit step, CancellationToken ct)
     {
-        await using var conn = await _dataSource.OpenConnectionAsync(ct);
+        await using var conn = await _workerSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var batch = new NpgsqlBatch(conn, tx);
 
@@ -585,7 +602,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// <summary>Gives the instance back after a failed step; the dequeue count stays up and a short back-off applies.</summary>
     public async Task AbandonOrchestrationAsync(string workerId, string instanceId, string error, TimeSpan backoff, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"UPDATE {S}.instances SET locked_by = NULL, lock_expires = now() + @backoff, last_error = @err WHERE instance_id = @id AND locked_by = @w");
         cmd.Parameters.AddWithValue("id", instanceId);
         cmd.Parameters.AddWithValue("w", workerId);
@@ -597,7 +614,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// <summary>Seconds until the next message becomes visible (a timer), on the database clock; null if none.</summary>
     public async Task<TimeSpan?> TimeToNextVisibleAsync(CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"""
              SELECT extract(epoch FROM least(
                  (SELECT min(visible_at) FROM {S}.messages WHERE visible_at > now()),
@@ -611,7 +628,7 @@ internal sealed class PostgresStore : IAsyncDisposable
 
     public async Task<List<ActivityWorkItem>> LockTasksAsync(string workerId, TimeSpan lease, int max, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"""
              WITH c AS (
                  SELECT id FROM {S}.tasks
@@ -648,7 +665,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// </summary>
     public async Task<int> CompleteTasksAsync(string workerId, IReadOnlyList<ActivityCompletion> completions, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _workerSource.CreateCommand(
             $"""
              WITH c AS (SELECT * FROM unnest(@ids, @types, @data) AS c(id, event_type, data)),
              d AS (DELETE FROM {S}.tasks t USING c WHERE t.id = c.id AND t.locked_by = @w RETURNING t.id, t.instance_id, t.execution_id),
@@ -668,7 +685,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// <summary>Extends the leases of running tasks; returns the ids this worker still holds.</summary>
     public async Task<HashSet<long>> RenewTasksAsync(string workerId, long[] ids, TimeSpan lease, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"UPDATE {S}.tasks SET lock_expires = now() + @lease WHERE id = ANY(@ids) AND locked_by = @w RETURNING id");
         cmd.Parameters.AddWithValue("w", workerId);
         cmd.Parameters.AddWithValue("ids", ids);
@@ -686,7 +703,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// <summary>Renews one task's lease and stores its progress; false when the lease is lost.</summary>
     public async Task<bool> HeartbeatAsync(string workerId, long taskId, string? progress, TimeSpan lease, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"""
              WITH r AS (
                  UPDATE {S}.tasks SET lock_expires = now() + @lease WHERE id = @id AND locked_by = @w
@@ -706,7 +723,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// <summary>Hands tasks back without counting the attempt (graceful shutdown, not a crash).</summary>
     public async Task AbandonTasksAsync(string workerId, long[] ids, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"""
              UPDATE {S}.tasks SET locked_by = NULL, lock_expires = NULL, dequeue_count = greatest(dequeue_count - 1, 0)
              WHERE id = ANY(@ids) AND locked_by = @w;
@@ -720,7 +737,7 @@ internal sealed class PostgresStore : IAsyncDisposable
     /// <summary>Releases every lease this worker holds, so other workers take over at once.</summary>
     public async Task ReleaseAllAsync(string workerId, CancellationToken ct)
     {
-        await using var cmd = _dataSource.CreateCommand(
+        await using var cmd = _leaseSource.CreateCommand(
             $"""
              UPDATE {S}.tasks SET locked_by = NULL, lock_expires = NULL, dequeue_count = greatest(dequeue_count - 1, 0) WHERE locked_by = @w;
              UPDATE {S}.instances SET locked_by = NULL, lock_expires = NULL, dequeue_count = greatest(dequeue_count - 1, 0) WHERE locked_by = @w;
