@@ -24,7 +24,9 @@ public sealed class PgToolProcess : IAsyncDisposable
         _stderr = stderr;
         _connection = connection;
         _stderrPump = PumpStderrAsync();
-        if (!stdinOpen) _process.StandardInput.Close();
+        PipeBuffer.TryEnlarge(_process.StandardOutput.BaseStream);
+        if (stdinOpen) PipeBuffer.TryEnlarge(_process.StandardInput.BaseStream);
+        else _process.StandardInput.Close();
     }
 
     public PgTool Tool { get; }
