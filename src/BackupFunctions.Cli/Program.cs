@@ -10,4 +10,5 @@ root.Subcommands.Add(ListCommand.Create(global));
 root.Subcommands.Add(VerifyCommand.Create(global));
 root.Subcommands.Add(RestoreCommand.Create(global));
 root.Subcommands.Add(KeysCommand.Create(global));
+root.Subcommands.Add(TargetsCommand.Create(global));
 return await root.Parse(args).InvokeAsync();

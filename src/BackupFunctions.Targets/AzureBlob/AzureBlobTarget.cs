@@ -17,7 +17,7 @@ namespace BackupFunctions.Targets.AzureBlob;
 /// blob untouched (uncommitted blocks are garbage-collected by the service after a week). The SDK's
 /// own retries are turned off: retrying is <see cref="RetryingTarget"/>'s job.
 /// </summary>
-public sealed class AzureBlobTarget : IBackupTarget
+public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
 {
     /// <summary>The service's limit on committed blocks per blob.</summary>
     public const int MaxBlocks = 50_000;
@@ -158,6 +158,19 @@ public sealed class AzureBlobTarget : IBackupTarget
             await Blob(key).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
         }
         catch (Exception ex) when (_errors.Map(ex, "Deleting", key, ct) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public async Task<bool> EnsureExistsAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            var created = await _container.CreateIfNotExistsAsync(cancellationToken: ct);
+            return created is not null;
+        }
+        catch (Exception ex) when (_errors.Map(ex, "Creating container", "", ct) is { } mapped)
         {
             throw mapped;
         }

@@ -13,7 +13,7 @@ namespace BackupFunctions.Targets.S3;
 /// SDK's own retries are turned off: retrying is <see cref="RetryingTarget"/>'s job, and two layers of
 /// retries multiply each other.
 /// </summary>
-public sealed class S3Target : IBackupTarget, IDisposable
+public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
 {
     /// <summary>S3's limit on parts per multipart upload.</summary>
     public const int MaxParts = 10_000;
@@ -138,6 +138,28 @@ public sealed class S3Target : IBackupTarget, IDisposable
         {
         }
         catch (Exception ex) when (_errors.Map(ex, "Deleting", key, ct) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    public async Task<bool> EnsureExistsAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            if (await Amazon.S3.Util.AmazonS3Util.DoesS3BucketExistV2Async(_client, _options.Bucket))
+            {
+                return false;
+            }
+
+            await _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, ct);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou")
+        {
+            return false;
+        }
+        catch (Exception ex) when (_errors.Map(ex, "Creating bucket", "", ct) is { } mapped)
         {
             throw mapped;
         }
