@@ -19,9 +19,9 @@ public sealed class CliOutput(bool json)
 
     public bool Json { get; } = json;
 
-    public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
+    public IAnsiConsole Console { get; } = Wide(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) }), System.Console.IsOutputRedirected);
 
-    public IAnsiConsole Progress { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+    public IAnsiConsole Progress { get; } = Wide(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) }), System.Console.IsErrorRedirected);
 
     public void WriteJson(object value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
@@ -44,6 +44,17 @@ public sealed class CliOutput(bool json)
         {
             Progress.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         }
+    }
+
+    // Redirected output has no terminal width; Spectre would assume 80 columns and wrap object keys.
+    private static IAnsiConsole Wide(IAnsiConsole console, bool redirected)
+    {
+        if (redirected)
+        {
+            console.Profile.Width = 240;
+        }
+
+        return console;
     }
 
     public static string Size(long bytes) => bytes switch

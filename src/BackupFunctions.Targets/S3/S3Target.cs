@@ -147,17 +147,25 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
     {
         try
         {
-            if (await Amazon.S3.Util.AmazonS3Util.DoesS3BucketExistV2Async(_client, _options.Bucket))
+            // A one-key listing tells "missing" from "there" on every S3 dialect (s3rver lacks GetBucketAcl).
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, ct);
+            return false;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "NoSuchBucket")
+        {
+            try
+            {
+                await _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, ct);
+                return true;
+            }
+            catch (AmazonS3Exception raced) when (raced.ErrorCode is "BucketAlreadyOwnedByYou")
             {
                 return false;
             }
-
-            await _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, ct);
-            return true;
-        }
-        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou")
-        {
-            return false;
+            catch (Exception other) when (_errors.Map(other, "Creating bucket", "", ct) is { } mapped)
+            {
+                throw mapped;
+            }
         }
         catch (Exception ex) when (_errors.Map(ex, "Creating bucket", "", ct) is { } mapped)
         {
