@@ -104,6 +104,11 @@ internal sealed class PostgresStore : IAsyncDisposable
         IReadOnlyCollection<OrchestrationRuntimeStatus> dedupeStatuses, CancellationToken ct)
     {
         await EnsureSchemaAsync(ct);
+        if (await TryCreateNewInstanceAsync(instanceId, name, input, startAt, tags, ct))
+        {
+            return null;
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             await using var conn = await _dataSource.OpenConnectionAsync(ct);
@@ -177,6 +182,45 @@ internal sealed class PostgresStore : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>The common case in one statement: the id is new. False when it exists (then the careful path decides).</summary>
+    private async Task<bool> TryCreateNewInstanceAsync(
+        string instanceId, string name, string? input, DateTime? startAt, IReadOnlyDictionary<string, string>? tags, CancellationToken ct)
+    {
+        var executionId = Guid.NewGuid().ToString("N");
+        var started = new HistoryEvent
+        {
+            EventType = HistoryEventType.ExecutionStarted,
+            Timestamp = DateTime.UtcNow,
+            Name = name,
+            Input = input,
+            InstanceId = instanceId,
+            ExecutionId = executionId,
+            Tags = tags,
+            ScheduledStartTime = startAt,
+        };
+        await using var cmd = _dataSource.CreateCommand(
+            $"""
+             WITH ins AS (
+                 INSERT INTO {S}.instances (instance_id, execution_id, name, status, input, tags, scheduled_start_at)
+                 VALUES (@id, @exec, @name, 'Pending', @input, @tags, @startAt)
+                 ON CONFLICT (instance_id) DO NOTHING
+                 RETURNING instance_id),
+             msg AS (
+                 INSERT INTO {S}.messages (instance_id, execution_id, event_type, visible_at, data)
+                 SELECT instance_id, @exec, 'ExecutionStarted', coalesce(@startAt, now()), @data::jsonb FROM ins
+                 RETURNING 1)
+             SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('{OrchestrationChannel}', '') END FROM msg
+             """);
+        cmd.Parameters.AddWithValue("id", instanceId);
+        cmd.Parameters.AddWithValue("exec", executionId);
+        cmd.Parameters.AddWithValue("name", name);
+        cmd.Parameters.Add(new NpgsqlParameter("input", NpgsqlDbType.Text) { Value = (object?)input ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("tags", NpgsqlDbType.Jsonb) { Value = tags is null ? DBNull.Value : JsonSerializer.Serialize(tags) });
+        cmd.Parameters.Add(new NpgsqlParameter("startAt", NpgsqlDbType.TimestampTz) { Value = (object?)startAt ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("data", Ser(started));
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct)) > 0;
     }
 
     public async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool withPayloads, CancellationToken ct)
