@@ -1,0 +1,39 @@
+using BackupFunctions.Pipeline.Manifests;
+
+namespace BackupFunctions.Workflows.Catalog;
+
+/// <summary>
+/// The control database's record of backups, copies, restores, verifications and alerts. It is a
+/// cache of what the targets hold (rebuildable from their manifests), plus run history.
+/// </summary>
+public interface IBackupCatalog
+{
+    Task EnsureSchemaAsync(CancellationToken ct = default);
+
+    /// <summary>Inserts or updates a backup and its copies (idempotent by backup id).</summary>
+    Task RecordBackupAsync(BackupManifest manifest, string status, string? error, CancellationToken ct = default);
+
+    Task<IReadOnlyList<CatalogBackup>> ListBackupsAsync(string? database = null, int limit = 100, CancellationToken ct = default);
+
+    Task<CatalogBackup?> GetBackupAsync(string backupId, CancellationToken ct = default);
+
+    /// <summary>Records one copy's re-check (integrity run); a mismatch should also raise an alert.</summary>
+    Task RecordVerificationAsync(string backupId, string target, bool intact, string? error, string? instanceId, CancellationToken ct = default);
+
+    Task<long> RecordRestoreAsync(CatalogRestore restore, CancellationToken ct = default);
+
+    Task<IReadOnlyList<CatalogRestore>> ListRestoresAsync(int limit = 100, CancellationToken ct = default);
+
+    /// <summary>Raises an alert; an open alert with the same dedupe key is refreshed instead of duplicated.</summary>
+    Task<long> RaiseAlertAsync(string severity, string code, string message, string? dedupeKey, string? instanceId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<CatalogAlert>> ListAlertsAsync(bool includeAcknowledged = false, int limit = 200, CancellationToken ct = default);
+
+    /// <summary>False when no such alert exists.</summary>
+    Task<bool> AcknowledgeAlertAsync(long alertId, string? by, CancellationToken ct = default);
+
+    Task<HealthReport> GetHealthAsync(CancellationToken ct = default);
+
+    /// <summary>Replaces the backups and copies with what the given manifests say (catalog rebuild).</summary>
+    Task<int> RebuildAsync(IEnumerable<BackupManifest> manifests, CancellationToken ct = default);
+}

@@ -1,0 +1,59 @@
+using BackupFunctions.Workflows.Configuration;
+
+namespace BackupFunctions.Workflows.Models;
+
+/// <summary>
+/// Checks requests before anything starts, so a bad request is a 400 (or exit code 2) that says
+/// what is wrong, never a failed orchestration.
+/// </summary>
+public static class RequestValidator
+{
+    public static IReadOnlyList<string> Validate(BackupRequest request, BackupFunctionsOptions options)
+    {
+        var errors = new List<string>();
+        if (!BackupKinds.All.Contains(request.Kind, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"kind '{request.Kind}' is not known: use one of {string.Join(", ", BackupKinds.All)}.");
+        }
+
+        if (string.Equals(request.Kind, BackupKinds.Tenant, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(request.TenantId))
+        {
+            errors.Add("tenantId is required for a tenant backup.");
+        }
+
+        errors.AddRange(UnknownTargets(request.Targets, options));
+        if (request.Database is { } db && (db.Length == 0 || db.Length > 63))
+        {
+            errors.Add("database must be 1 to 63 characters.");
+        }
+
+        return errors;
+    }
+
+    public static IReadOnlyList<string> Validate(RestoreRequest request)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.BackupId))
+        {
+            errors.Add("backupId is required (a backup id, or \"latest\").");
+        }
+
+        if (request.TargetDatabase is { Length: 0 or > 63 })
+        {
+            errors.Add("targetDatabase must be 1 to 63 characters.");
+        }
+
+        return errors;
+    }
+
+    private static IEnumerable<string> UnknownTargets(IReadOnlyList<string>? names, BackupFunctionsOptions options)
+    {
+        foreach (var name in names ?? [])
+        {
+            if (!options.Targets.Any(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return $"target '{name}' is not configured; configured targets: {string.Join(", ", options.Targets.Select(t => t.Name))}.";
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace BackupFunctions.Workflows.Models;
+
+/// <summary>
+/// Input of RestoreOrchestrator and TestRestoreOrchestrator, and the body of POST /api/restores:
+/// {"backupId":"latest","database":"app","targetConnectionString":null,"targetDatabase":null}.
+/// With no target connection string the restore goes to a scratch database on the configured
+/// scratch server, which a test restore drops afterwards.
+/// </summary>
+public sealed record RestoreRequest
+{
+    /// <summary>A backup id, or "latest" (newest with a verified copy).</summary>
+    public string BackupId { get; init; } = "latest";
+
+    /// <summary>With "latest": the source database whose newest backup is meant.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>Npgsql connection string of the destination server; null means the scratch server.</summary>
+    public string? TargetConnectionString { get; init; }
+
+    /// <summary>Destination database name; null means the connection string's, or a generated scratch name.</summary>
+    public string? TargetDatabase { get; init; }
+}
