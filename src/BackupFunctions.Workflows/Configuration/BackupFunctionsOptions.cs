@@ -21,6 +21,14 @@ public sealed class BackupFunctionsOptions
 
     public List<TargetOptions> Targets { get; set; } = [];
 
+    public ControlOptions Control { get; set; } = new();
+
+    public ScratchOptions Scratch { get; set; } = new();
+
+    public TenantOptions Tenants { get; set; } = new();
+
+    public FilesOptions Files { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
