@@ -22,6 +22,18 @@ public sealed class OrchestrationTests(DatabaseFixture fx) : IClassFixture<Datab
             var ev = await ctx.WaitForExternalEvent<string>("Go");
             return new AllKindsResult(sum, child, ev, g1 == echoed, null);
         })
+        .AddOrchestratorFunc<string, string>("FailingChild", (_, s) => throw new InvalidOperationException("child broke: " + s))
+        .AddOrchestratorFunc<string, string>("CatchingParent", async (ctx, _) =>
+        {
+            try
+            {
+                return await ctx.CallSubOrchestratorAsync<string>("FailingChild", "y");
+            }
+            catch (TaskFailedException ex)
+            {
+                return $"{ex.TaskName}|{ex.FailureDetails.ErrorType}|{ex.FailureDetails.ErrorMessage}";
+            }
+        })
         .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) =>
         {
             var tasks = Enumerable.Range(1, n).Select(i => ctx.CallActivityAsync<int>("Double", i)).ToList();
@@ -93,6 +105,30 @@ public sealed class OrchestrationTests(DatabaseFixture fx) : IClassFixture<Datab
         var completed = history.Where(e => e.EventType == HistoryEventType.TaskCompleted).GroupBy(e => e.TaskScheduledId).ToList();
         Assert.Equal(200, completed.Count);
         Assert.All(completed, g => Assert.Single(g));
+    }
+
+    [Fact]
+    public async Task A_failed_sub_orchestration_surfaces_as_TaskFailedException_in_the_parent()
+    {
+        await using var h = await DurableHarness.StartAsync(fx.Db, Register);
+        var done = await h.RunAsync("CatchingParent", "");
+        Assert.Equal($"FailingChild|{typeof(InvalidOperationException).FullName}|child broke: y", done.ReadOutputAs<string>());
+        var child = await h.Client.GetInstanceAsync(done.InstanceId + ":0000");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, child!.RuntimeStatus);
+        Assert.Equal(done.InstanceId, child.ParentInstanceId);
+    }
+
+    [Fact]
+    public async Task A_scheduled_start_waits_for_its_time()
+    {
+        await using var h = await DurableHarness.StartAsync(fx.Db, Register);
+        var at = DateTimeOffset.UtcNow.AddSeconds(1.5);
+        var id = await h.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 1, new StartOrchestrationOptions(StartAt: at));
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await h.Client.GetInstanceAsync(id))!.RuntimeStatus);
+        var done = await h.WaitAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var started = (await h.Client.GetHistoryAsync(id)).First(e => e.EventType == HistoryEventType.OrchestratorStarted).Timestamp;
+        Assert.True(started >= at.UtcDateTime.AddMilliseconds(-1), $"started {started:O}, scheduled {at:O}");
     }
 
     [Fact]

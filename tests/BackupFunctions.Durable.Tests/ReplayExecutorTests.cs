@@ -1,4 +1,5 @@
 using BackupFunctions.Durable.Worker.Execution;
+using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Durable.Tests;
 
@@ -66,6 +67,57 @@ public sealed class ReplayExecutorTests
         Assert.Equal(OrchestrationRuntimeStatus.Failed, r.Completion);
         Assert.Contains("TaskScheduled #1 'B'", r.Failure!.ErrorMessage);
         Assert.Contains("CallActivityAsync(\"C\")", r.Failure.ErrorMessage);
+    }
+
+    private sealed class Logging : TaskOrchestrator<string, string>
+    {
+        public override async Task<string> RunAsync(TaskOrchestrationContext ctx, string input)
+        {
+            var log = ctx.CreateReplaySafeLogger("test");
+            log.LogInformation("before A");
+            await ctx.CallActivityAsync<string>("A", input);
+            log.LogInformation("before B");
+            await ctx.CallActivityAsync<string>("B", input);
+            log.LogInformation("done");
+            return "ok";
+        }
+    }
+
+    private sealed class ListLogger(List<string> lines) : ILogger, ILoggerProvider
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Add(formatter(state, exception));
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public void The_replay_safe_logger_writes_each_line_once_across_replays()
+    {
+        var lines = new List<string>();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new ListLogger(lines)));
+        var history = new List<HistoryEvent>();
+        ExecutionResult Step(params HistoryEvent[] fresh)
+        {
+            var r = new OrchestrationExecutor(new Logging(), "Logging", "i1", JsonDataConverter.Default, 1 << 20, factory)
+                .Execute(history, [new HistoryEvent { EventType = HistoryEventType.OrchestratorStarted, Timestamp = T0 }, .. fresh]);
+            history.AddRange(r.NewHistory);
+            return r;
+        }
+
+        Step(Started with { Name = "Logging" });
+        Step(new HistoryEvent { EventType = HistoryEventType.TaskCompleted, TaskScheduledId = 0, Result = "\"a\"" });
+        var last = Step(new HistoryEvent { EventType = HistoryEventType.TaskCompleted, TaskScheduledId = 1, Result = "\"b\"" });
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, last.Completion);
+        Assert.Equal(["before A", "before B", "done"], lines);
     }
 
     [Fact]
