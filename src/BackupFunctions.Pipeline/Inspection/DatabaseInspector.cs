@@ -52,7 +52,7 @@ public sealed class DatabaseInspector(PgConnectionInfo connection)
         return await CountRowsAsync(conn, ct).ConfigureAwait(false);
     }
 
-    internal static async Task<ServerVersionInfo> GetServerVersionAsync(NpgsqlConnection conn, CancellationToken ct)
+    public static async Task<ServerVersionInfo> GetServerVersionAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_setting('server_version')", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -78,7 +78,7 @@ public sealed class DatabaseInspector(PgConnectionInfo connection)
         return result;
     }
 
-    internal static async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(NpgsqlConnection conn, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var t in await ListTablesAsync(conn, ct).ConfigureAwait(false))
@@ -96,7 +96,7 @@ public sealed class DatabaseInspector(PgConnectionInfo connection)
         return counts;
     }
 
-    internal async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct = default)
     {
         var conn = new NpgsqlConnection(connection.ToNpgsqlConnectionString());
         try

@@ -20,6 +20,9 @@ public interface IBackupCatalog
     /// <summary>Records one copy's re-check (integrity run); a mismatch should also raise an alert.</summary>
     Task RecordVerificationAsync(string backupId, string target, bool intact, string? error, string? instanceId, CancellationToken ct = default);
 
+    /// <summary>Forgets one target's copy (retention deleted it).</summary>
+    Task RemoveCopyAsync(string backupId, string target, CancellationToken ct = default);
+
     Task<long> RecordRestoreAsync(CatalogRestore restore, CancellationToken ct = default);
 
     Task<IReadOnlyList<CatalogRestore>> ListRestoresAsync(int limit = 100, CancellationToken ct = default);

@@ -1,3 +1,5 @@
+using BackupFunctions.Pipeline.Manifests;
+
 namespace BackupFunctions.Workflows.Catalog;
 
 /// <summary>All backups found in the targets, newest first, with anything that could not be read.</summary>
@@ -7,12 +9,13 @@ public sealed record TargetCatalog(IReadOnlyList<CatalogEntry> Entries, IReadOnl
     /// The backup named by <paramref name="idOrLatest"/>: an id, or "latest" for the newest backup
     /// that has at least one verified copy.
     /// </summary>
-    public CatalogEntry Resolve(string idOrLatest)
+    public CatalogEntry Resolve(string idOrLatest, BackupKind latestKind = BackupKind.Full)
     {
         if (string.Equals(idOrLatest, "latest", StringComparison.OrdinalIgnoreCase))
         {
-            return Entries.FirstOrDefault(e => e.VerifiedTargets.Count > 0)
-                ?? throw new BackupNotFoundException("No backup with a verified copy was found in the configured targets.");
+            // A tenant export is never what "latest" means for a database restore.
+            return Entries.FirstOrDefault(e => e.VerifiedTargets.Count > 0 && e.Manifest.Kind == latestKind)
+                ?? throw new BackupNotFoundException($"No {latestKind.ToString().ToLowerInvariant()} backup with a verified copy was found in the configured targets.");
         }
 
         return Entries.FirstOrDefault(e => e.BackupId == idOrLatest)

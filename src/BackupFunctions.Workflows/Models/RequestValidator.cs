@@ -6,7 +6,7 @@ namespace BackupFunctions.Workflows.Models;
 /// Checks requests before anything starts, so a bad request is a 400 (or exit code 2) that says
 /// what is wrong, never a failed orchestration.
 /// </summary>
-public static class RequestValidator
+public static partial class RequestValidator
 {
     public static IReadOnlyList<string> Validate(BackupRequest request, BackupFunctionsOptions options)
     {
@@ -19,6 +19,12 @@ public static class RequestValidator
         if (string.Equals(request.Kind, BackupKinds.Tenant, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(request.TenantId))
         {
             errors.Add("tenantId is required for a tenant backup.");
+        }
+
+        if (request.TenantId is { } tenant && !TenantIdPattern().IsMatch(tenant))
+        {
+            // The id travels in libpq options (-c setting=value); anything else could inject settings.
+            errors.Add("tenantId may contain only letters, digits, '_', '-', '.' and ':' (1 to 100 characters).");
         }
 
         errors.AddRange(UnknownTargets(request.Targets, options));
@@ -36,6 +42,23 @@ public static class RequestValidator
         if (string.IsNullOrWhiteSpace(request.BackupId))
         {
             errors.Add("backupId is required (a backup id, or \"latest\").");
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.TargetConnectionString))
+        {
+            try
+            {
+                var b = new Npgsql.NpgsqlConnectionStringBuilder(request.TargetConnectionString);
+                if (!string.IsNullOrEmpty(b.Password))
+                {
+                    errors.Add("targetConnectionString must not contain a password: requests are stored in the orchestration history. " +
+                        "Give the password to the host through a .pgpass file (PGPASSFILE) or use the configured scratch server.");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"targetConnectionString is not a valid connection string: {e.Message}");
+            }
         }
 
         if (request.TargetDatabase is { Length: 0 or > 63 })
@@ -56,4 +79,7 @@ public static class RequestValidator
             }
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_.:-]{1,100}$")]
+    private static partial System.Text.RegularExpressions.Regex TenantIdPattern();
 }

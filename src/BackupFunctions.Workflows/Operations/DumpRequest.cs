@@ -13,4 +13,11 @@ public sealed record DumpRequest(string BackupId, DateTimeOffset CreatedAt, stri
     public string? ConnectionOptions { get; init; }
 
     public IReadOnlyList<string> ExtraDumpArguments { get; init; } = [];
+
+    /// <summary>
+    /// Connect with the tenant-export connection (BackupFunctions:Tenants:ConnectionString, a role
+    /// subject to RLS) instead of the source's. A flag, not a connection string, so no password
+    /// ever lands in durable history.
+    /// </summary>
+    public bool UseTenantConnection { get; init; }
 }

@@ -1,5 +1,6 @@
 using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Pipeline.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Workflows.Operations;
@@ -14,7 +15,9 @@ public static class DumpToStaging
     public static async Task<StagedArtifact> RunAsync(BackupEnvironment env, DumpRequest request,
         IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
     {
-        var source = env.Source(request.Database);
+        var source = request.UseTenantConnection && !string.IsNullOrWhiteSpace(env.Options.Tenants.ConnectionString)
+            ? PgConnectionInfo.FromConnectionString(env.Options.Tenants.ConnectionString).WithDatabase(env.Source(request.Database).Database)
+            : env.Source(request.Database);
         if (request.ConnectionOptions is not null)
         {
             source = source with { Options = request.ConnectionOptions };

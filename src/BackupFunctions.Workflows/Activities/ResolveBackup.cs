@@ -1,0 +1,27 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Models;
+
+namespace BackupFunctions.Workflows.Activities;
+
+public sealed record ResolvedBackup(BackupManifest Manifest, IReadOnlyList<string> FoundIn);
+
+/// <summary>Finds a backup (an id, or the newest verified one) from the targets' manifests, which stay true when the catalog is lost.</summary>
+public sealed class ResolveBackup(BackupEnvironment env) : TaskActivity<RestoreRequest, ResolvedBackup>
+{
+    public override Task<ResolvedBackup> RunAsync(TaskActivityContext context, RestoreRequest input) =>
+        ActivityFailures.RunAsync(async () =>
+        {
+            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, input.Database, context.CancellationToken);
+            try
+            {
+                var entry = catalog.Resolve(input.BackupId);
+                return new ResolvedBackup(entry.Manifest, entry.FoundIn);
+            }
+            catch (BackupNotFoundException e)
+            {
+                throw new NonRetryableTaskException(e.Message, e);
+            }
+        });
+}

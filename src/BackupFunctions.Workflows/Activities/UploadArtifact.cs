@@ -1,0 +1,42 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Operations;
+
+namespace BackupFunctions.Workflows.Activities;
+
+/// <param name="SourceTarget">Copy from this target instead of the staging file (when the staging file is on another host).</param>
+public sealed record UploadRequest(string Target, string StagingPath, string ObjectKey, string? SourceTarget = null, long ExpectedLength = 0);
+
+/// <summary>
+/// Uploads the artifact to one target under its deterministic key, so a retry overwrites only its
+/// own object. The source is the staging file, or another target's verified copy when this host
+/// does not have the staging file (the orchestration may resume on another host).
+/// </summary>
+public sealed class UploadArtifact(BackupEnvironment env) : TaskActivity<UploadRequest, CopyOutcome>
+{
+    public const string StagingMissingMarker = "staging file is not on this host";
+
+    public override Task<CopyOutcome> RunAsync(TaskActivityContext context, UploadRequest input) =>
+        ActivityFailures.RunAsync(async () =>
+        {
+            var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");
+            var ct = context.CancellationToken;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            if (input.SourceTarget is { } sourceName)
+            {
+                var source = env.FindTarget(sourceName) ?? throw new NonRetryableTaskException($"Source target '{sourceName}' is not configured on this host.");
+                await using var stream = await source.OpenReadAsync(input.ObjectKey, ct: ct);
+                var copied = await target.PutAsync(input.ObjectKey, stream, new PutOptions { ExpectedLength = input.ExpectedLength }, ct);
+                return new CopyOutcome(target.Name, input.ObjectKey, true, false, copied.Size, sw.Elapsed, null);
+            }
+
+            if (!File.Exists(input.StagingPath))
+            {
+                throw new NonRetryableTaskException($"The {StagingMissingMarker} ({input.StagingPath}); copy from a target that holds the artifact.");
+            }
+
+            await using var file = new FileStream(input.StagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var info = await target.PutAsync(input.ObjectKey, file, new PutOptions { ExpectedLength = file.Length }, ct);
+            return new CopyOutcome(target.Name, input.ObjectKey, true, false, info.Size, sw.Elapsed, null);
+        });
+}

@@ -1,0 +1,21 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Targets;
+
+namespace BackupFunctions.Workflows.Activities;
+
+public sealed record WriteManifestRequest(string Target, BackupManifest Manifest);
+
+/// <summary>Writes manifest.json next to a verified artifact (always after it, so a manifest never points at missing bytes).</summary>
+public sealed class WriteManifest(BackupEnvironment env) : TaskActivity<WriteManifestRequest, bool>
+{
+    public override Task<bool> RunAsync(TaskActivityContext context, WriteManifestRequest input) =>
+        ActivityFailures.RunAsync(async () =>
+        {
+            var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");
+            var keys = ObjectKeys.For(input.Manifest);
+            using var json = new MemoryStream(ManifestSerializer.SerializeToUtf8Bytes(input.Manifest), writable: false);
+            await target.PutAsync(keys.Manifest, json, new PutOptions { ContentType = "application/json", ExpectedLength = json.Length }, context.CancellationToken);
+            return true;
+        });
+}

@@ -1,0 +1,119 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Models;
+using BackupFunctions.Workflows.Operations;
+
+namespace BackupFunctions.Workflows.Orchestrations;
+
+/// <summary>
+/// The steps every backup kind shares once its artifact is staged: upload to each target at once
+/// (each with its own retries), read each copy back and check its hash, copy from a verified
+/// target where this host lacked the staging file, publish the manifest next to each verified copy,
+/// record the catalog, clean staging, and alert on a partial or failed run.
+/// </summary>
+internal static class BackupFlow
+{
+    public static string NewBackupId(TaskOrchestrationContext context) =>
+        context.CurrentUtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+        + "-" + context.NewGuid().ToString("N")[..8];
+
+    public static async Task<BackupRunSummary> DistributeAsync(TaskOrchestrationContext context, StagedArtifact staged,
+        IReadOnlyList<string> targets, BackupStatus status)
+    {
+        status.Step = "upload";
+        context.SetCustomStatus(status);
+        var copies = (await Task.WhenAll(targets.Select(t => UploadAndVerifyAsync(context, staged, t, null)))).ToList();
+
+        // Targets this host could not feed (the staging file is on another host) are copied from a verified one.
+        var source = copies.FirstOrDefault(c => c.Verified)?.Target;
+        if (source is not null)
+        {
+            for (var i = 0; i < copies.Count; i++)
+            {
+                if (!copies[i].Verified && copies[i].Error?.Contains(UploadArtifact.StagingMissingMarker, StringComparison.Ordinal) == true)
+                {
+                    copies[i] = await UploadAndVerifyAsync(context, staged, copies[i].Target, source);
+                }
+            }
+        }
+
+        foreach (var c in copies)
+        {
+            status.Targets[c.Target] = c.Verified ? "verified" : "failed: " + c.Error;
+        }
+
+        status.Step = "manifest";
+        context.SetCustomStatus(status);
+        var manifest = ManifestBuilder.Build(staged, copies, context.CurrentUtcDateTime, context.InstanceId);
+        for (var i = 0; i < copies.Count; i++)
+        {
+            if (!copies[i].Verified)
+            {
+                continue;
+            }
+
+            try
+            {
+                await context.CallActivityAsync<bool>(nameof(WriteManifest), new WriteManifestRequest(copies[i].Target, manifest), WorkflowRetries.Default);
+            }
+            catch (TaskFailedException e)
+            {
+                copies[i] = copies[i] with { Verified = false, Error = "manifest not written: " + e.FailureDetails.ErrorMessage };
+                status.Targets[copies[i].Target] = "failed: " + copies[i].Error;
+            }
+        }
+
+        var good = copies.Count(c => c.Verified);
+        var runStatus = good == copies.Count ? BackupRunStatus.Succeeded : good > 0 ? BackupRunStatus.Partial : BackupRunStatus.Failed;
+        var error = runStatus == BackupRunStatus.Succeeded ? null
+            : string.Join("; ", copies.Where(c => !c.Verified).Select(c => $"{c.Target}: {c.Error}"));
+
+        status.Step = "catalog";
+        context.SetCustomStatus(status);
+        await context.CallActivityAsync<bool>(nameof(RecordCatalog), new RecordCatalogRequest(manifest, runStatus.ToString(), error), WorkflowRetries.Default);
+        await context.CallActivityAsync<bool>(nameof(CleanupStaging), staged.BackupId, WorkflowRetries.Default);
+        if (runStatus != BackupRunStatus.Succeeded)
+        {
+            var severity = runStatus == BackupRunStatus.Failed ? "critical" : "warning";
+            await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest(severity, $"backup.{runStatus.ToString().ToLowerInvariant()}",
+                $"{staged.Kind} backup {staged.BackupId} of {staged.Database} is {runStatus}: {error}", $"backup:{staged.Database}:{staged.Kind}:{runStatus}"), WorkflowRetries.Default);
+        }
+
+        status.Step = runStatus.ToString().ToLowerInvariant();
+        context.SetCustomStatus(status);
+        return new BackupRunSummary(staged.BackupId, staged.Kind.ToString().ToLowerInvariant(), staged.Database, runStatus.ToString(),
+            copies.Select(c => new CopySummary(c.Target, c.ObjectKey, c.Verified, c.Error)).ToList(), staged.Result.StoredBytes, error);
+    }
+
+    /// <summary>Alerts and fails the orchestration when a run left no verified copy (so runtimeStatus says Failed).</summary>
+    public static BackupRunSummary ThrowIfFailed(BackupRunSummary summary) =>
+        summary.Status == nameof(BackupRunStatus.Failed)
+            ? throw new InvalidOperationException($"Backup {summary.BackupId} of {summary.Database} failed: no target holds a verified copy. {summary.Error}")
+            : summary;
+
+    public static async Task FailBeforeUploadAsync(TaskOrchestrationContext context, BackupStatus status, string kind, string? database, TaskFailedException e)
+    {
+        status.Step = "failed";
+        status.Error = e.FailureDetails.ErrorMessage;
+        context.SetCustomStatus(status);
+        await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("critical", $"backup.failed",
+            $"{kind} backup of {database ?? "the default database"} failed at {e.TaskName}: {e.FailureDetails.ErrorMessage}", $"backup:{database}:{kind}:Failed"), WorkflowRetries.Default);
+    }
+
+    private static async Task<CopyOutcome> UploadAndVerifyAsync(TaskOrchestrationContext context, StagedArtifact staged, string target, string? sourceTarget)
+    {
+        try
+        {
+            var upload = await context.CallActivityAsync<CopyOutcome>(nameof(UploadArtifact),
+                new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), WorkflowRetries.Upload);
+            var check = await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
+                new VerifyChecksumRequest(target, staged.Keys.Artifact, staged.Result.StoredSha256), WorkflowRetries.Default);
+            return upload with { Verified = check.Verified, Error = check.Error };
+        }
+        catch (TaskFailedException e)
+        {
+            return CopyOutcome.Failed(target, staged.Keys.Artifact, e.FailureDetails.ErrorMessage, TimeSpan.Zero);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Models;
+
+namespace BackupFunctions.Workflows.Orchestrations;
+
+/// <summary>Resolve → restore → (drop scratch) → record → alert: shared by restores and test restores.</summary>
+internal static class RestoreFlow
+{
+    public static async Task<RestoreRunSummary> RunAsync(TaskOrchestrationContext context, RestoreRequest input, string kind, bool dropAfter)
+    {
+        var started = context.CurrentUtcDateTime;
+        context.SetCustomStatus(new { step = "resolve", input.BackupId });
+        ResolvedBackup backup;
+        try
+        {
+            backup = await context.CallActivityAsync<ResolvedBackup>(nameof(ResolveBackup), input, WorkflowRetries.Default);
+        }
+        catch (TaskFailedException e)
+        {
+            await AlertAsync(context, kind, input.BackupId, e.FailureDetails.ErrorMessage);
+            throw;
+        }
+
+        var request = new RestoreBackupRequest(backup, input);
+        context.SetCustomStatus(new { step = "restore", backup.Manifest.BackupId, from = backup.FoundIn });
+        RestoreRunSummary summary;
+        try
+        {
+            summary = await context.CallActivityAsync<RestoreRunSummary>(nameof(RestoreBackup), request, WorkflowRetries.Default);
+        }
+        catch (TaskFailedException e)
+        {
+            summary = new RestoreRunSummary(backup.Manifest.BackupId, "", false, null, 0, 0, [], false, 0, e.FailureDetails.ErrorMessage);
+        }
+
+        if (dropAfter)
+        {
+            context.SetCustomStatus(new { step = "drop scratch", backup.Manifest.BackupId });
+            var dropped = await context.CallActivityAsync<bool>(nameof(DropScratchDatabase), request, WorkflowRetries.Default);
+            summary = summary with { ScratchDropped = dropped };
+        }
+
+        await context.CallActivityAsync<long>(nameof(RecordRestore), new CatalogRestore(0, summary.BackupId, kind, summary.TargetDatabase,
+            summary.ServedBy, summary.Succeeded, started, context.CurrentUtcDateTime, summary.Error, context.InstanceId), WorkflowRetries.Default);
+        if (!summary.Succeeded)
+        {
+            await AlertAsync(context, kind, summary.BackupId, summary.Error ?? string.Join("; ", summary.Mismatches));
+            throw new InvalidOperationException($"{(kind == "test" ? "Test restore" : "Restore")} of {summary.BackupId} failed: {summary.Error}");
+        }
+
+        context.SetCustomStatus(new { step = "done", summary.BackupId, summary.ServedBy, summary.TablesCompared, summary.RowsRestored });
+        return summary;
+    }
+
+    private static Task<long> AlertAsync(TaskOrchestrationContext context, string kind, string backupId, string message) =>
+        context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("critical", $"restore.{kind}.failed",
+            $"{(kind == "test" ? "Test restore" : "Restore")} of backup {backupId} failed: {message}", $"restore:{kind}"), WorkflowRetries.Default);
+}

@@ -1,0 +1,12 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Workflows.Models;
+
+namespace BackupFunctions.Workflows.Orchestrations;
+
+/// <summary>Restores a backup into the requested server, or into a scratch database that is kept for inspection.</summary>
+[DurableTask(OrchestrationNames.Restore)]
+public sealed class RestoreOrchestrator : TaskOrchestrator<RestoreRequest, RestoreRunSummary>
+{
+    public override Task<RestoreRunSummary> RunAsync(TaskOrchestrationContext context, RestoreRequest input) =>
+        RestoreFlow.RunAsync(context, input, "restore", dropAfter: false);
+}

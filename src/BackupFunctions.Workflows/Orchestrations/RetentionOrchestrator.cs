@@ -1,0 +1,30 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Workflows.Activities;
+
+namespace BackupFunctions.Workflows.Orchestrations;
+
+/// <summary>Applies each target's retention rule, all targets at once; a failing target is alerted, the others proceed.</summary>
+[DurableTask(OrchestrationNames.Retention)]
+public sealed class RetentionOrchestrator(BackupEnvironment env) : TaskOrchestrator<object?, IReadOnlyList<RetentionResult>>
+{
+    public override async Task<IReadOnlyList<RetentionResult>> RunAsync(TaskOrchestrationContext context, object? input)
+    {
+        var targets = env.Targets.Select(t => t.Name).ToList();
+        context.SetCustomStatus(new { step = "apply", targets });
+        var results = await Task.WhenAll(targets.Select(async t =>
+        {
+            try
+            {
+                return await context.CallActivityAsync<RetentionResult>(nameof(ApplyRetention), t, WorkflowRetries.Default);
+            }
+            catch (TaskFailedException e)
+            {
+                await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("warning", "retention.failed",
+                    $"Retention on target '{t}' failed: {e.FailureDetails.ErrorMessage}", $"retention:{t}"), WorkflowRetries.Default);
+                return new RetentionResult(t, 0, [], 0);
+            }
+        }));
+        context.SetCustomStatus(new { step = "done", deleted = results.Sum(r => r.Deleted.Count) });
+        return results;
+    }
+}

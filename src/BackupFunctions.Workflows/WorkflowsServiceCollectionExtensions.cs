@@ -1,0 +1,59 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Catalog.Postgres;
+using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Orchestrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BackupFunctions.Workflows;
+
+public static class WorkflowsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds "BackupFunctions" and registers what the activities need: the options, the
+    /// <see cref="BackupEnvironment"/> (keys, targets, client tools) and the catalog.
+    /// </summary>
+    public static IServiceCollection AddBackupWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new BackupFunctionsOptions();
+        configuration.GetSection(BackupFunctionsOptions.SectionName).Bind(options);
+        return services.AddBackupWorkflows(options);
+    }
+
+    public static IServiceCollection AddBackupWorkflows(this IServiceCollection services, BackupFunctionsOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()));
+        services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(options.Control.ConnectionString, options.Control.CatalogSchema));
+        return services;
+    }
+
+    /// <summary>Registers every orchestrator and activity of the product with the durable worker.</summary>
+    public static DurableTaskRegistry AddBackupWorkflows(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<FullBackupOrchestrator>()
+        .AddOrchestrator<TenantBackupOrchestrator>()
+        .AddOrchestrator<FilesBackupOrchestrator>()
+        .AddOrchestrator<VerifyIntegrityOrchestrator>()
+        .AddOrchestrator<TestRestoreOrchestrator>()
+        .AddOrchestrator<RestoreOrchestrator>()
+        .AddOrchestrator<RetentionOrchestrator>()
+        .AddActivity<PreflightSource>()
+        .AddActivity<DumpCompressEncrypt>()
+        .AddActivity<ArchiveFiles>()
+        .AddActivity<UploadArtifact>()
+        .AddActivity<VerifyChecksum>()
+        .AddActivity<WriteManifest>()
+        .AddActivity<RecordCatalog>()
+        .AddActivity<RaiseAlert>()
+        .AddActivity<CleanupStaging>()
+        .AddActivity<ResolveBackup>()
+        .AddActivity<RestoreBackup>()
+        .AddActivity<DropScratchDatabase>()
+        .AddActivity<RecordRestore>()
+        .AddActivity<ListRecentBackups>()
+        .AddActivity<RecordVerification>()
+        .AddActivity<ApplyRetention>();
+}
