@@ -23,8 +23,13 @@ public static class ArtifactEncoder
     /// (e.g. pg_dump exited non-zero) and the artifact is left without its final chunk, which every
     /// reader rejects.
     /// </param>
+    /// <param name="abortSource">
+    /// Called once if the run fails or is cancelled, to unblock a source read that cannot observe a
+    /// cancellation token (e.g. kill the process whose stdout is the source).
+    /// </param>
     public static async Task<ArtifactEncodeResult> EncodeAsync(Stream source, Stream output, ArtifactEncodeOptions options,
-        Func<CancellationToken, Task>? sourceCompleted = null, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+        Func<CancellationToken, Task>? sourceCompleted = null, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default,
+        Action? abortSource = null)
     {
         ArgumentNullException.ThrowIfNull(options.Key);
         ArtifactHeader.ValidateChunkSize(options.ChunkSize);
@@ -39,29 +44,40 @@ public static class ArtifactEncoder
         var storedPipe = new Pipe(pipeOptions);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var failure = new FirstFailure(cts);
+        await using var abort = abortSource is null ? default : cts.Token.Register(abortSource);
         var plainHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long rawBytes = 0, compressedBytes = 0, storedBytes = 0;
         string? storedSha = null;
         var reporter = new ProgressReporter(progress);
 
-        // Stage 1: read the source, hash the plaintext.
+        // Stage 1: read the source, hash the plaintext. The reads are blocking, on a thread of their
+        // own: a child's stdout delivers ~8 KiB per wake-up (its stdio buffer), and a blocking read
+        // costs far less per wake-up than an async one (measured ~1.6x faster end to end for pg_dump).
+        void PumpSource()
+        {
+            var writer = plainPipe.Writer;
+            while (true)
+            {
+                cts.Token.ThrowIfCancellationRequested();
+                var memory = writer.GetMemory(ReadSize);
+                var n = source.Read(memory.Span);
+                if (n == 0) break;
+                plainHash.AppendData(memory.Span[..n]);
+                rawBytes += n;
+                writer.Advance(n);
+                reporter.Plain(rawBytes);
+                // This thread exists to block: waiting here for the next stage is the back-pressure.
+                var flush = writer.FlushAsync(cts.Token).AsTask().GetAwaiter().GetResult();
+                if (flush.IsCompleted || flush.IsCanceled) throw new OperationCanceledException(cts.Token);
+            }
+        }
+
         async Task ReadSourceAsync()
         {
             var writer = plainPipe.Writer;
             try
             {
-                while (true)
-                {
-                    var memory = writer.GetMemory(ReadSize);
-                    var n = await source.ReadAsync(memory, cts.Token).ConfigureAwait(false);
-                    if (n == 0) break;
-                    plainHash.AppendData(memory.Span[..n]);
-                    rawBytes += n;
-                    writer.Advance(n);
-                    reporter.Plain(rawBytes);
-                    var flush = await writer.FlushAsync(cts.Token).ConfigureAwait(false);
-                    if (flush.IsCompleted || flush.IsCanceled) throw new OperationCanceledException(cts.Token);
-                }
+                await Task.Factory.StartNew(PumpSource, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
                 if (sourceCompleted is not null) await sourceCompleted(cts.Token).ConfigureAwait(false);
                 await writer.CompleteAsync().ConfigureAwait(false);
             }

@@ -51,7 +51,7 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         try
         {
             encoded = await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options.Artifact,
-                sourceCompleted: token => dump.WaitForSuccessAsync(token), progress, ct).ConfigureAwait(false);
+                sourceCompleted: token => dump.WaitForSuccessAsync(token), progress, ct, abortSource: dump.Kill).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not PgToolException)
         {
@@ -91,7 +91,7 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         await using var dump = runner.Start(PgTool.PgDumpAll, server, args, client: client);
         try
         {
-            return await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options, token => dump.WaitForSuccessAsync(token), null, ct).ConfigureAwait(false);
+            return await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options, token => dump.WaitForSuccessAsync(token), null, ct, dump.Kill).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not PgToolException)
         {

@@ -78,7 +78,7 @@ public sealed class ArtifactHeader
             gcm.Encrypt(wrapNonce, dataKey, s.Slice(w + WrapNonceSize, DataKeySize), s.Slice(w + WrapNonceSize + DataKeySize, TagSize), s[..w]);
         var hashAt = bytes.Length - 32;
         SHA256.HashData(s[..hashAt], s[hashAt..]);
-        return Parse(bytes, out _);
+        return Parse(bytes);
     }
 
     /// <summary>Reads and checks the header from the start of an artifact stream.</summary>
@@ -95,16 +95,15 @@ public sealed class ArtifactHeader
         prefix.CopyTo(bytes, 0);
         n = await input.ReadAtLeastAsync(bytes.AsMemory(prefix.Length), bytes.Length - prefix.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
         if (n < bytes.Length - prefix.Length) throw new ArtifactIntegrityException("The artifact is truncated inside its header.");
-        return Parse(bytes, out _);
+        return Parse(bytes);
     }
 
-    private static ArtifactHeader Parse(byte[] bytes, out int length)
+    private static ArtifactHeader Parse(byte[] bytes)
     {
         var s = bytes.AsSpan();
         var version = s[4];
         if (version != CurrentVersion)
             throw new ArtifactIntegrityException($"Unsupported artifact format version {version} (this build reads version {CurrentVersion}): the artifact was written by a newer BackupFunctions, or its header is corrupt.");
-        length = bytes.Length;
         var hashAt = bytes.Length - 32;
         var expected = SHA256.HashData(s[..hashAt]);
         if (!CryptographicOperations.FixedTimeEquals(expected, s[hashAt..]))
