@@ -23,9 +23,13 @@ public sealed class TimerInvocationRequest
             return null;
         }
 
-        return sys.TryGetProperty("UtcNow", out var now) && now.ValueKind == JsonValueKind.String && now.TryGetDateTime(out var parsed)
-            ? parsed.ToUniversalTime()
-            : null;
+        if (!sys.TryGetProperty("UtcNow", out var now) || now.ValueKind != JsonValueKind.String || !now.TryGetDateTime(out var parsed))
+        {
+            return null;
+        }
+
+        // The name says UTC; a value without an offset must not be taken as this machine's local time.
+        return parsed.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(parsed, DateTimeKind.Utc) : parsed.ToUniversalTime();
     }
 
     /// <summary>Whether the host reports the invocation as late (Data.{binding}.IsPastDue).</summary>

@@ -14,5 +14,9 @@ public static class ScheduledInstanceId
     public static string For(string scheduleName, DateTime dueUtc) =>
         $"{PrefixFor(scheduleName)}{dueUtc.ToUniversalTime().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
 
+    /// <summary>The id of one unit (a database or tenant) of a due time; the unit key is appended as given.</summary>
+    public static string For(string scheduleName, DateTime dueUtc, string? unitKey) =>
+        unitKey is null ? For(scheduleName, dueUtc) : $"{For(scheduleName, dueUtc)}:{unitKey}";
+
     public static string PrefixFor(string scheduleName) => $"{Prefix}{scheduleName.ToLowerInvariant()}:";
 }

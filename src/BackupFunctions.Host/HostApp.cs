@@ -1,0 +1,172 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Host.Api;
+using BackupFunctions.Host.CustomHandler;
+using BackupFunctions.Host.Health;
+using BackupFunctions.Host.Hosting;
+using BackupFunctions.Host.Http;
+using BackupFunctions.Host.Logging;
+using BackupFunctions.Host.Management;
+using BackupFunctions.Host.Schedules;
+using BackupFunctions.Host.Security;
+using BackupFunctions.Workflows.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BackupFunctions.Host;
+
+/// <summary>
+/// Builds the HTTP host: the product API, the Durable-style management API, the timers, the custom-handler routes
+/// and the durable worker, all over one control database.
+/// </summary>
+public static class HostApp
+{
+    /// <summary>
+    /// Builds (does not start) the app. <paramref name="configure"/> runs first, so configuration it adds is what the
+    /// host reads; services it registers win over the host's defaults (they are re-added after them), and
+    /// <see cref="DurableRegistrationExtensions.AddDurableRegistration"/> adds orchestrators and activities.
+    /// </summary>
+    /// <exception cref="HostStartupException">The settings do not allow the host to start.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var before = builder.Services.ToHashSet();
+        configure?.Invoke(builder);
+        var overrides = builder.Services.Where(d => !before.Contains(d)).ToList();
+        foreach (var descriptor in overrides)
+        {
+            builder.Services.Remove(descriptor);
+        }
+
+        var configuration = builder.Configuration;
+        var hostOptions = configuration.GetSection(BackupHostOptions.SectionName).Get<BackupHostOptions>() ?? new BackupHostOptions();
+        var mode = HostMode.Resolve(args, configuration, hostOptions);
+        var keys = configuration.GetSection("BackupFunctions:Keys").Get<FunctionKeyOptions>() ?? new FunctionKeyOptions();
+        var control = configuration.GetSection(BackupFunctionsOptions.SectionName).Get<BackupFunctionsOptions>()?.Control ?? new ControlOptions();
+        CheckSettings(hostOptions, keys, control);
+        var schedules = ScheduleCatalog.FromConfiguration(configuration);
+
+        builder.WebHost.UseUrls(mode.Urls);
+        AddServices(builder.Services, configuration, hostOptions, mode, control, schedules, overrides);
+        foreach (var descriptor in overrides)
+        {
+            builder.Services.Add(descriptor);
+        }
+
+        var app = builder.Build();
+        MapEndpoints(app, mode, schedules);
+        LogStartup(app, mode, keys);
+        return app;
+    }
+
+    private static void CheckSettings(BackupHostOptions hostOptions, FunctionKeyOptions keys, ControlOptions control)
+    {
+        var anyKey = keys.FunctionKeys.Concat(keys.AdminKeys).Any(k => !string.IsNullOrWhiteSpace(k));
+        if (!anyKey && !hostOptions.AllowAnonymous)
+        {
+            throw new HostStartupException(
+                "No keys are configured, so every route would be open. Set BackupFunctions:Keys:FunctionKeys:0 and " +
+                "BackupFunctions:Keys:AdminKeys:0 (env: BackupFunctions__Keys__AdminKeys__0), or, for local use only, " +
+                "BackupFunctions:Host:AllowAnonymous=true.");
+        }
+
+        if (string.IsNullOrWhiteSpace(control.ConnectionString))
+        {
+            throw new HostStartupException(
+                "BackupFunctions:Control:ConnectionString is not set: give the Npgsql connection string of the control database " +
+                "(it holds the durable engine's state and the catalog; it may be the backed-up server, in its own database).");
+        }
+    }
+
+    private static void AddServices(
+        IServiceCollection services, IConfiguration configuration, BackupHostOptions hostOptions, HostMode mode,
+        ControlOptions control, ScheduleCatalog schedules, IReadOnlyList<ServiceDescriptor> overrides)
+    {
+        services.AddSingleton(mode);
+        services.AddOptions<BackupHostOptions>().Bind(configuration.GetSection(BackupHostOptions.SectionName));
+        services.AddOptions<FunctionKeyOptions>().Bind(configuration.GetSection("BackupFunctions:Keys"));
+        services.AddSingleton<FunctionKeyAuthorizer>();
+        services.AddSingleton<ManagementUrls>();
+        services.AddSingleton(schedules);
+        services.AddSingleton<ScheduledRunStarter>();
+        services.AddSingleton<ControlDatabaseProbe>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+
+        // The worker hands back its leases on stop; give it its grace period and then some.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
+
+        if (hostOptions.RegisterProductWorkflows)
+        {
+            ProductWorkflows.AddServices(services, configuration);
+        }
+        else
+        {
+            ProductWorkflows.AddOptionsOnly(services, configuration);
+        }
+
+        var hooks = overrides.Where(d => d.ServiceType == typeof(DurableRegistration))
+            .Select(d => d.ImplementationInstance).OfType<DurableRegistration>().ToList();
+        services.AddDurableTask(
+            o =>
+            {
+                o.ConnectionString = control.ConnectionString;
+                o.TaskHubName = control.TaskHub;
+                o.ShutdownGracePeriod = hostOptions.ShutdownTimeout / 2;
+            },
+            registry =>
+            {
+                if (hostOptions.RegisterProductWorkflows)
+                {
+                    ProductWorkflows.AddOrchestrations(registry);
+                }
+
+                foreach (var hook in hooks)
+                {
+                    hook.Register(registry);
+                }
+            });
+
+        if (mode.RunTimers)
+        {
+            services.AddHostedService<TimerScheduler>();
+        }
+    }
+
+    private static void MapEndpoints(WebApplication app, HostMode mode, ScheduleCatalog schedules)
+    {
+        app.UseStatusCodePages();
+
+        // The Functions host polls GET / until the handler answers; it is also a cheap "is anything there" for people.
+        app.MapGet("/", () => Results.Json(new { service = "BackupFunctions", mode = mode.IsCustomHandler ? "custom-handler" : "standalone" }));
+        app.MapHealthProbes();
+        app.MapProductApi();
+        app.MapDurableManagement(HostMode.RuntimeWebhookPath);
+        app.MapDurableManagement(HostMode.ApiRoutePath);
+        if (mode.IsCustomHandler)
+        {
+            app.MapCustomHandler(schedules);
+        }
+    }
+
+    private static void LogStartup(WebApplication app, HostMode mode, FunctionKeyOptions keys)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BackupFunctions.Host");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(";", app.Urls);
+            Log.Listening(logger, urls, mode.IsCustomHandler ? "custom handler" : "standalone", mode.ManagementBasePath);
+            if (!keys.FunctionKeys.Concat(keys.AdminKeys).Any(k => !string.IsNullOrWhiteSpace(k)))
+            {
+                Log.AnonymousAccess(logger, urls);
+            }
+        });
+    }
+}

@@ -1,0 +1,31 @@
+namespace BackupFunctions.Host.Hosting;
+
+/// <summary>How the HTTP host itself runs. Bound from "BackupFunctions:Host".</summary>
+public sealed class BackupHostOptions
+{
+    public const string SectionName = "BackupFunctions:Host";
+
+    /// <summary>Where Kestrel listens (semicolon-separated). Ignored in custom-handler mode, which listens on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:7071";
+
+    /// <summary>Lets the host start with no function or admin key configured; every route is then open. For local use only.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Runs the timer schedules in this process. Forced off in custom-handler mode, where the Functions host fires them.</summary>
+    public bool RunTimers { get; set; } = true;
+
+    /// <summary>
+    /// Registers the product's orchestrations, activities and catalog. False runs only what the embedding program
+    /// registers (tests use this to run the host around small test orchestrations).
+    /// </summary>
+    public bool RegisterProductWorkflows { get; set; } = true;
+
+    /// <summary>
+    /// The externally visible base URL (e.g. https://myapp.azurewebsites.net) for the status URLs the host hands out,
+    /// when requests reach it through a proxy that rewrites the Host header. Empty: the request's own scheme and host.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>How long a shutdown waits for in-flight work to hand back its leases.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,58 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Host.Http;
+using BackupFunctions.Host.Logging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace BackupFunctions.Host.Management;
+
+/// <summary>DELETE …/instances/{id} and DELETE …/instances?filters: purge finished instances and their history.</summary>
+internal static class InstancePurgeHandler
+{
+    public static async Task<IResult> PurgeOneAsync(string instanceId, DurableTaskClient client, ILogger<DurableManagement> logger, CancellationToken ct)
+    {
+        var instance = await client.GetInstanceAsync(instanceId, ct);
+        if (instance is null)
+        {
+            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+        }
+
+        var result = await client.PurgeInstanceAsync(instanceId, ct);
+        if (result.PurgedInstanceCount == 0)
+        {
+            // As in Durable Functions, nothing purged is a 404; say why, since the instance does exist.
+            return Problems.NotFound(
+                $"Instance '{instanceId}' is {instance.RuntimeStatus}; only Completed, Failed and Terminated instances are purged. Terminate it first.");
+        }
+
+        Log.Purged(logger, instanceId, result.PurgedInstanceCount);
+        return Results.Json(new { instancesDeleted = result.PurgedInstanceCount }, ApiJson.Options);
+    }
+
+    public static async Task<IResult> PurgeManyAsync(HttpContext http, DurableTaskClient client, ILogger<DurableManagement> logger, CancellationToken ct)
+    {
+        var query = new QueryValues(http.Request.Query);
+        var from = query.Time("createdTimeFrom");
+        var to = query.Time("createdTimeTo");
+        var statuses = query.EnumList<OrchestrationRuntimeStatus>("runtimeStatus");
+        if (from is null && query.Errors.Count == 0)
+        {
+            // Durable Functions requires it too: a bare DELETE must not wipe the whole history by accident.
+            return Problems.BadRequest("createdTimeFrom is required to purge by filter, e.g. ?createdTimeFrom=2026-01-01T00:00:00Z.");
+        }
+
+        if (query.Errors.Count > 0)
+        {
+            return Problems.Invalid(query.Errors);
+        }
+
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, to, statuses), ct);
+        if (result.PurgedInstanceCount == 0)
+        {
+            return Problems.NotFound("No finished instance matches the filter.");
+        }
+
+        Log.PurgedMany(logger, result.PurgedInstanceCount);
+        return Results.Json(new { instancesDeleted = result.PurgedInstanceCount }, ApiJson.Options);
+    }
+}

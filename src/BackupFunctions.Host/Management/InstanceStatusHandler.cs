@@ -1,0 +1,43 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Host.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+
+namespace BackupFunctions.Host.Management;
+
+/// <summary>GET …/instances/{id}: 202 while the instance runs, 200 when it is done, 404 when there is none.</summary>
+internal static class InstanceStatusHandler
+{
+    public static async Task<IResult> GetAsync(string instanceId, HttpContext http, DurableTaskClient client, CancellationToken ct)
+    {
+        var query = new QueryValues(http.Request.Query);
+        var showInput = query.Bool("showInput", true);
+        var showHistory = query.Bool("showHistory", false);
+        var showHistoryOutput = query.Bool("showHistoryOutput", false);
+        var failAs500 = query.Bool("returnInternalServerErrorOnFailure", false);
+        if (query.Errors.Count > 0)
+        {
+            return Problems.Invalid(query.Errors);
+        }
+
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
+        if (instance is null)
+        {
+            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+        }
+
+        var history = showHistory ? HistoryView.Render(await client.GetHistoryAsync(instanceId, ct), showHistoryOutput) : null;
+        var body = InstanceStatusView.Render(instance, showInput, history);
+        switch (instance.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Failed when failAs500:
+                return Results.Json(body, statusCode: StatusCodes.Status500InternalServerError);
+            case var status when RuntimeStatuses.IsTerminal(status):
+                return Results.Json(body);
+            default:
+                http.Response.Headers.Location = http.Request.GetEncodedUrl();
+                http.Response.Headers.RetryAfter = "5";
+                return Results.Json(body, statusCode: StatusCodes.Status202Accepted);
+        }
+    }
+}

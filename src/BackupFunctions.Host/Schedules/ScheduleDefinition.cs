@@ -1,0 +1,16 @@
+using BackupFunctions.Workflows.Configuration;
+
+namespace BackupFunctions.Host.Schedules;
+
+/// <summary>A configured schedule: when it is due, which orchestration it starts, and with which inputs.</summary>
+public sealed record ScheduleDefinition(
+    string Name,
+    CronSchedule Cron,
+    bool Enabled,
+    bool RunMissedOnStartup,
+    string Orchestration,
+    Func<BackupFunctionsOptions, IReadOnlyList<ScheduledUnit>> Units)
+{
+    /// <summary>The function name of this schedule's timer trigger in the custom-handler layout (functions/&lt;Name&gt;Timer).</summary>
+    public string FunctionName => Name + "Timer";
+}
