@@ -48,6 +48,7 @@ public sealed class BackupRestoreTests(SampleDatabaseFixture sample, ITestOutput
         {
             var restored = await new RestorePipeline(Pg.Runner()).RunAsync(artifact, Ring, Pg.Connection(target.Name),
                 new RestoreOptions { ExpectedStoredSha256 = result.StoredSha256, ExpectedPlainSha256 = result.PlainSha256 });
+            output.WriteLine($"restore: {restored.PlainBytes / 1e6:F1} MB plain in {restored.Duration.TotalSeconds:F2} s = {restored.PlainBytes / 1e6 / restored.Duration.TotalSeconds:F0} MB/s");
             Assert.Equal(result.PlainSha256, restored.PlainSha256);
             Assert.Equal(result.RawBytes, restored.PlainBytes);
         }
