@@ -1,0 +1,103 @@
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Testing;
+using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Operations;
+using BackupFunctions.Workflows.Restore;
+using BackupFunctions.Workflows.Tests.Support;
+using BackupFunctions.Workflows.Verification;
+
+namespace BackupFunctions.Workflows.Tests;
+
+/// <summary>
+/// Acceptance: the sample database backed up through each target alone and restored from it has the
+/// same schema (pg_dump --schema-only) and the same row count in every table.
+/// </summary>
+[Collection(SampleDatabaseCollection.Name)]
+public sealed class RoundTripTests(SampleDatabaseFixture sample)
+{
+    [Theory]
+    [InlineData(ThreeTargets.Local)]
+    [InlineData(ThreeTargets.S3)]
+    [InlineData(ThreeTargets.Azure)]
+    public async Task Backup_to_one_target_and_restore_from_it_gives_the_same_schema_and_row_counts(string targetName)
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment();
+
+        var backup = await new DirectBackupRunner(env).RunAsync(null, [targetName]);
+
+        Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
+        var copy = Assert.Single(backup.Copies);
+        Assert.Equal(targetName, copy.Target);
+        Assert.True(copy.Verified, copy.Error);
+        Assert.Equal(sample.Name, backup.Database);
+
+        // Restore from what the target holds, found the way a disaster recovery would: from its manifests alone.
+        var catalog = await TargetCatalogReader.ReadAsync(env.Targets, sample.Name);
+        var entry = catalog.Resolve("latest");
+        Assert.Equal(backup.BackupId, entry.BackupId);
+        Assert.Equal([targetName], entry.FoundIn);
+
+        var restoredName = "wf_rt_" + Guid.NewGuid().ToString("N")[..16];
+        try
+        {
+            var restore = await new RestoreRunner(env).RunAsync(entry, env.Source(restoredName));
+
+            Assert.True(restore.Succeeded, restore.Error);
+            Assert.Equal(targetName, restore.ServedBy);
+            Assert.Equal(await Sql.SchemaAsync(sample.Name), await Sql.SchemaAsync(restoredName));
+            var sourceCounts = await Sql.RowCountsAsync(sample.Name);
+            Assert.Equal(10, sourceCounts.Count);
+            Assert.Equal(sourceCounts, await Sql.RowCountsAsync(restoredName));
+            Assert.Contains(sourceCounts, kv => kv.Value > 0);
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(restoredName);
+        }
+    }
+
+    [Fact]
+    public async Task Backup_to_three_targets_verifies_every_copy_and_writes_a_manifest_to_each()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment();
+
+        var backup = await new DirectBackupRunner(env).RunAsync(sample.Name, null);
+
+        Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
+        Assert.Null(backup.Error);
+        Assert.Equal([ThreeTargets.Local, ThreeTargets.S3, ThreeTargets.Azure], backup.Copies.Select(c => c.Target));
+        Assert.All(backup.Copies, c => Assert.True(c.Verified && c.Uploaded && c.Error is null, c.Error));
+        var manifest = backup.Manifest!;
+        Assert.All(backup.Copies, c => Assert.Equal(manifest.StoredBytes, c.Bytes));
+        Assert.Equal(3, manifest.Copies.Count(c => c.Verified));
+        Assert.Equal(await Sql.RowCountsAsync(sample.Name), new SortedDictionary<string, long>(manifest.RowCounts.ToDictionary(), StringComparer.Ordinal));
+
+        // Each target holds the artifact and, next to it, a manifest listing all three copies.
+        var keys = ObjectKeys.For(manifest);
+        foreach (var target in env.Targets)
+        {
+            Assert.Equal(manifest.StoredBytes, (await target.StatAsync(keys.Artifact))?.Size);
+            await using var stream = await target.OpenReadAsync(keys.Manifest);
+            var stored = await ManifestSerializer.DeserializeAsync(stream);
+            Assert.Equal(manifest.BackupId, stored.BackupId);
+            Assert.Equal(manifest.StoredSha256, stored.StoredSha256);
+            Assert.Equal(3, stored.Copies.Count(c => c.Verified));
+        }
+
+        var catalog = await TargetCatalogReader.ReadAsync(env.Targets);
+        Assert.Empty(catalog.Warnings);
+        var entry = Assert.Single(catalog.Entries);
+        Assert.Equal(backup.BackupId, entry.BackupId);
+        Assert.Equal([ThreeTargets.Local, ThreeTargets.S3, ThreeTargets.Azure], entry.FoundIn);
+        Assert.Same(entry, catalog.Resolve("latest"));
+        Assert.Same(entry, catalog.Resolve(backup.BackupId));
+        Assert.Throws<BackupNotFoundException>(() => catalog.Resolve("20200101T000000Z-00000000"));
+
+        var verify = await new VerifyRunner(env).RunAsync(entry);
+        Assert.True(verify.AllIntact, string.Join("; ", verify.Copies.Select(c => $"{c.Target}: {c.Error}")));
+        Assert.Equal(3, verify.Copies.Count);
+        Assert.All(verify.Copies, c => Assert.Equal(manifest.StoredSha256, c.ActualSha256, ignoreCase: true));
+    }
+}
