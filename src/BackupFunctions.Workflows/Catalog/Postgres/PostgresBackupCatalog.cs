@@ -245,7 +245,7 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
         await using var copies = Sql(conn, $"""
             SELECT backup_id, target, object_key, verified, verified_at, last_checked_at, last_error
             FROM {_s}.copies WHERE backup_id = ANY($1) ORDER BY target
-            """, rows.Select(b => b.BackupId).ToArray());
+            """, (object)rows.Select(b => b.BackupId).ToArray());
         var byBackup = new Dictionary<string, List<CatalogCopy>>();
         await using (var r = await copies.ExecuteReaderAsync(ct))
         {
