@@ -11,4 +11,5 @@ root.Subcommands.Add(VerifyCommand.Create(global));
 root.Subcommands.Add(RestoreCommand.Create(global));
 root.Subcommands.Add(KeysCommand.Create(global));
 root.Subcommands.Add(TargetsCommand.Create(global));
+root.Subcommands.Add(CatalogCommand.Create(global));
 return await root.Parse(args).InvokeAsync();
