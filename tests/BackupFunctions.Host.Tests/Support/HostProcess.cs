@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace BackupFunctions.Host.Tests.Support;
+
+/// <summary>
+/// A host in a process of its own, for tests that need several hosts or a kill -9. Settings are passed as environment
+/// variables (':' becomes '__'). <see cref="HostEntry.Product"/> runs the built BackupFunctions.Host.dll with the
+/// product orchestrations; <see cref="HostEntry.TestRecorder"/> runs this assembly's TestHostProgram.
+/// <code>
+/// await using var host = await HostProcess.StartAsync(HostSettings.For(cs, hub, productWorkflows: true).With(...));
+/// var client = host.Client(TestKeys.Function);
+/// host.Kill();                       // SIGKILL, no shutdown
+/// await using var again = await HostProcess.StartAsync(sameSettings);
+/// </code>
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private HostProcess(Process process) => _process = process;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public int ProcessId => _process.Id;
+
+    public IReadOnlyList<string> Output => [.. _output];
+
+    public static async Task<HostProcess> StartAsync(IDictionary<string, string?> settings, HostEntry entry = HostEntry.Product)
+    {
+        var dir = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(dir, entry == HostEntry.Product ? "BackupFunctions.Host.dll" : "BackupFunctions.Host.Tests.dll"));
+        if (entry == HostEntry.TestRecorder)
+        {
+            start.ArgumentList.Add(TestHostProgram.Flag);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+
+        var host = new HostProcess(Process.Start(start)!);
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                listening.TrySetException(new InvalidOperationException("The host process ended before it listened:\n" + string.Join("\n", host.Output)));
+                return;
+            }
+
+            host._output.Enqueue(line);
+            if (ListeningOn().Match(line) is { Success: true } m)
+            {
+                listening.TrySetResult(new Uri(m.Groups[1].Value));
+            }
+        }
+
+        host._process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        host._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue("stderr: " + e.Data); };
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        try
+        {
+            host.BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
+    }
+
+    public HttpClient Client(string? key = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no lease hand-back; what a crash looks like to the other hosts.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>A graceful stop (SIGTERM), as a platform does before it recycles an instance.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"BackupFunctions host listening on (http://[^\s;]+)")]
+    private static partial Regex ListeningOn();
+}
+
+public enum HostEntry
+{
+    /// <summary>The shipped host, BackupFunctions.Host.dll, with the product's orchestrations.</summary>
+    Product,
+
+    /// <summary>This test assembly as a host, with <see cref="RunRecorder"/> as the retention orchestration.</summary>
+    TestRecorder,
+}

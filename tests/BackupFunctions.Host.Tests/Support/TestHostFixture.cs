@@ -1,0 +1,49 @@
+using BackupFunctions.Host.Hosting;
+using BackupFunctions.Testing;
+using BackupFunctions.Workflows.Catalog;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackupFunctions.Host.Tests.Support;
+
+/// <summary>
+/// One control database and one in-process host per test class, with the test orchestrations, stand-ins under the
+/// product orchestration names, a fake catalog and two configured targets ("local", "s3").
+/// </summary>
+public class TestHostFixture : IAsyncLifetime
+{
+    private TempDatabase? _db;
+
+    public TestHost Host { get; private set; } = null!;
+
+    public FakeCatalog Catalog { get; } = new();
+
+    public string ControlConnectionString => _db!.ConnectionString;
+
+    public HttpClient Anonymous => Host.Client();
+
+    public HttpClient FunctionClient => Host.Client(TestKeys.Function);
+
+    public HttpClient AdminClient => Host.Client(TestKeys.Admin);
+
+    protected virtual Dictionary<string, string?> Settings(string controlConnectionString) =>
+        HostSettings.For(controlConnectionString, HostSettings.NewHub())
+            .With("BackupFunctions:Targets:0:Name", "local").With("BackupFunctions:Targets:0:Type", "filesystem")
+            .With("BackupFunctions:Targets:1:Name", "s3").With("BackupFunctions:Targets:1:Type", "s3");
+
+    public async Task InitializeAsync()
+    {
+        _db = await TempDatabase.CreateAsync("host");
+        Host = await TestHost.StartAsync(Settings(_db.ConnectionString), b =>
+        {
+            b.Services.AddDurableRegistration(TestOrchestrations.Register);
+            b.Services.AddDurableRegistration(TestOrchestrations.RegisterProductStandIns);
+            b.Services.AddSingleton<IBackupCatalog>(Catalog);
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _db!.DisposeAsync();
+    }
+}

@@ -1,0 +1,78 @@
+using BackupFunctions.Host.Hosting;
+using BackupFunctions.Host.Schedules;
+using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Models;
+using BackupFunctions.Workflows.Orchestrations;
+using Microsoft.Extensions.Configuration;
+
+namespace BackupFunctions.Host.Tests.Unit;
+
+public sealed class ScheduleCatalogTests
+{
+    private static ScheduleCatalog Catalog(Dictionary<string, string?> settings) =>
+        ScheduleCatalog.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+    [Fact]
+    public void Defaults_are_the_design_crons_mapped_to_their_orchestrations()
+    {
+        var catalog = Catalog([]);
+        var map = catalog.All.ToDictionary(s => s.Name);
+        Assert.Equal(6, map.Count);
+        Assert.All(catalog.All, s => Assert.True(s.Enabled));
+        Assert.Equal("0 0 2 * * *", map[ScheduleName.FullBackup].Cron.Expression);
+        Assert.Equal(OrchestrationNames.FullBackup, map[ScheduleName.FullBackup].Orchestration);
+        Assert.Equal(OrchestrationNames.TenantBackup, map[ScheduleName.TenantBackup].Orchestration);
+        Assert.Equal(OrchestrationNames.FilesBackup, map[ScheduleName.FilesBackup].Orchestration);
+        Assert.Equal(OrchestrationNames.VerifyIntegrity, map[ScheduleName.IntegrityCheck].Orchestration);
+        Assert.Equal(OrchestrationNames.Retention, map[ScheduleName.Retention].Orchestration);
+        Assert.Equal(OrchestrationNames.TestRestore, map[ScheduleName.TestRestore].Orchestration);
+        Assert.Equal("IntegrityCheckTimer", map[ScheduleName.IntegrityCheck].FunctionName);
+        Assert.Same(map[ScheduleName.Retention], catalog.FindByFunctionName("retentiontimer"));
+    }
+
+    [Fact]
+    public void Each_schedule_can_be_changed_and_disabled()
+    {
+        var catalog = Catalog(new()
+        {
+            ["BackupFunctions:Schedules:FullBackup:Cron"] = "0 15 1 * * *",
+            ["BackupFunctions:Schedules:Retention:Enabled"] = "false",
+            ["BackupFunctions:Schedules:Retention:RunMissedOnStartup"] = "false",
+        });
+        var full = catalog.All.Single(s => s.Name == ScheduleName.FullBackup);
+        Assert.Equal("0 15 1 * * *", full.Cron.Expression);
+        var retention = catalog.All.Single(s => s.Name == ScheduleName.Retention);
+        Assert.False(retention.Enabled);
+        Assert.False(retention.RunMissedOnStartup);
+    }
+
+    [Fact]
+    public void A_bad_expression_stops_the_host_naming_the_setting()
+    {
+        var ex = Assert.Throws<HostStartupException>(() => Catalog(new() { ["BackupFunctions:Schedules:TestRestore:Cron"] = "0 5 1 * *" }));
+        Assert.Contains("BackupFunctions:Schedules:TestRestore:Cron", ex.Message);
+        Assert.Contains("expected 6", ex.Message);
+    }
+
+    [Fact]
+    public void Full_backups_and_test_restores_run_per_database_and_tenant_backups_per_tenant()
+    {
+        var catalog = Catalog([]).All.ToDictionary(s => s.Name);
+        var none = new BackupFunctionsOptions();
+        var configured = new BackupFunctionsOptions
+        {
+            Source = new SourceOptions { Databases = ["app", "billing"] },
+            Tenants = new TenantOptions { TenantIds = ["t1", "t2"] },
+        };
+
+        var single = Assert.Single(catalog[ScheduleName.FullBackup].Units(none));
+        Assert.Null(single.Key);
+        Assert.Null(((BackupRequest)single.Input!).Database);
+        Assert.Equal(["app", "billing"], catalog[ScheduleName.FullBackup].Units(configured).Select(u => ((BackupRequest)u.Input!).Database));
+        Assert.Equal(["app", "billing"], catalog[ScheduleName.TestRestore].Units(configured).Select(u => u.Key));
+        Assert.Equal("latest", ((RestoreRequest)catalog[ScheduleName.TestRestore].Units(configured)[0].Input!).BackupId);
+        Assert.Empty(catalog[ScheduleName.TenantBackup].Units(none));
+        Assert.Equal(["t1", "t2"], catalog[ScheduleName.TenantBackup].Units(configured).Select(u => ((BackupRequest)u.Input!).TenantId));
+        Assert.Equal(BackupKinds.Files, ((BackupRequest)Assert.Single(catalog[ScheduleName.FilesBackup].Units(none)).Input!).Kind);
+    }
+}
