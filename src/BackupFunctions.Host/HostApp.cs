@@ -53,6 +53,10 @@ public static class HostApp
         var schedules = ScheduleCatalog.FromConfiguration(configuration);
 
         builder.WebHost.UseUrls(mode.Urls);
+
+        // ASP.NET Core's request logs print the query string, and with it any ?code= key; routing's debug logs too.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         AddServices(builder.Services, configuration, hostOptions, mode, control, schedules, overrides);
         foreach (var descriptor in overrides)
         {

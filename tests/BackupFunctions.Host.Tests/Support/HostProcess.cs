@@ -26,6 +26,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The exit code once the process has ended (after <see cref="StopAsync"/> or <see cref="Kill"/>).</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     public IReadOnlyList<string> Output => [.. _output];
 
     public static async Task<HostProcess> StartAsync(IDictionary<string, string?> settings, HostEntry entry = HostEntry.Product)
@@ -59,7 +62,13 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             if (line is null)
             {
-                listening.TrySetException(new InvalidOperationException("The host process ended before it listened:\n" + string.Join("\n", host.Output)));
+                // Wait for the exit, which also drains stderr, so the message says why it ended.
+                _ = Task.Run(async () =>
+                {
+                    await host._process.WaitForExitAsync();
+                    listening.TrySetException(new InvalidOperationException(
+                        $"The host process ended (exit code {host._process.ExitCode}) before it listened:\n" + string.Join("\n", host.Output)));
+                });
                 return;
             }
 
