@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace BackupFunctions.Targets.Tests.Support;
+namespace BackupFunctions.Testing;
 
 /// <summary>
 /// A TCP proxy on loopback in front of a real service that injects the failures seen from R2, B2 and
