@@ -1,4 +1,5 @@
 using BackupFunctions.Cli.Output;
+using BackupFunctions.Targets;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Configuration;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,8 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
         {
             return new BackupEnvironment(options, _loggerFactory);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        // Nothing has been contacted yet: an invalid target setting here is bad configuration (exit 2, as documented), not a failed run.
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or TargetConfigurationException)
         {
             throw new UsageException(e.Message);
         }

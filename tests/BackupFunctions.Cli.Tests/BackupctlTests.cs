@@ -110,6 +110,18 @@ public sealed class BackupctlTests(CliEnvironment env) : IClassFixture<CliEnviro
     }
 
     [Fact]
+    public async Task An_invalid_target_setting_exits_2_naming_the_target_and_the_problem()
+    {
+        var config = Path.Combine(env.Root, "bad-target.json");
+        env.WriteConfig(config, [CliEnvironment.LocalTarget(env.LocalPath), new() { Name = "tape", Type = "tape" }]);
+
+        var run = await Backupctl.RunAsync("list", "--config", config);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("Target 'tape' has Type 'tape'", run.Stderr);
+    }
+
+    [Fact]
     public async Task An_unknown_target_name_exits_2_listing_the_configured_ones_and_backs_nothing_up()
     {
         var run = await Backupctl.RunAsync("backup", "--targets", "x", "--json", "--config", env.ConfigFile);
