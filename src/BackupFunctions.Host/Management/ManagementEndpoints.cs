@@ -12,7 +12,7 @@ internal static class ManagementEndpoints
 {
     public static void MapDurableManagement(this IEndpointRouteBuilder app, string basePath)
     {
-        var group = app.MapGroup(basePath + "/instances").RequireFunctionKey().WithTags("durabletask");
+        var group = app.MapGroup(basePath + "/instances").RequireFunctionKey().AddEndpointFilter<RouteGroupBuilder, InstanceLogScope>();
         group.MapGet("", InstanceListHandler.ListAsync);
         group.MapDelete("", InstancePurgeHandler.PurgeManyAsync).RequireAdminKey();
         group.MapGet("{instanceId}", InstanceStatusHandler.GetAsync);
