@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Local services for development, tests and the README's demo, on 127.0.0.1 only:
-#   PostgreSQL 15, Azurite (blob) and an S3 server (@20minutes/s3rver).
+#   PostgreSQL 15, Azurite (blob) and an S3 server (@20minutes/s3rver). npm also installs the
+#   server binaries of PostgreSQL 16, 17 and 18 (scripts/services/node_modules/pg1N/native/bin),
+#   which the version-skew tests start on their own; `up` does not start them.
 # Idempotent: `up` installs what is missing (apt, npm ci), starts what is not running, and
 # leaves running services alone. Works as root on a fresh Debian machine.
 #
@@ -60,7 +62,7 @@ ensure_node_modules() {
   local stamp="$NODE_DIR/node_modules/.lock-hash" want
   want=$(sha256sum "$NODE_DIR/package-lock.json" | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "npm ci (azurite, s3rver)"
+    log "npm ci (azurite, s3rver, PostgreSQL 16-18 servers for the version tests)"
     (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$want" >"$stamp"
   fi
