@@ -27,6 +27,9 @@ namespace BackupFunctions.Host;
 /// </summary>
 public static class HostApp
 {
+    /// <summary>Engine tuning, bound onto <see cref="DurableTaskOptions"/> (LeaseTime, MaxConcurrentActivities, ...).</summary>
+    public const string DurableSection = "BackupFunctions:Host:Durable";
+
     /// <summary>
     /// Builds (does not start) the app. <paramref name="configure"/> runs first, so configuration it adds is what the
     /// host reads; services it registers win over the host's defaults (they are re-added after them), and
@@ -118,12 +121,37 @@ public static class HostApp
 
         var hooks = overrides.Where(d => d.ServiceType == typeof(DurableRegistration))
             .Select(d => d.ImplementationInstance).OfType<DurableRegistration>().ToList();
+        var durable = configuration.GetSection(DurableSection);
+        try
+        {
+            AddWorker(services, control, hostOptions, durable, hooks);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new HostStartupException($"The durable engine's settings (BackupFunctions:Control, {DurableSection}) are not usable: {ex.Message}");
+        }
+
+        if (mode.RunTimers)
+        {
+            services.AddHostedService<TimerScheduler>();
+        }
+    }
+
+    private static void AddWorker(
+        IServiceCollection services, ControlOptions control, BackupHostOptions hostOptions, IConfigurationSection durable,
+        IReadOnlyList<DurableRegistration> hooks)
+    {
         services.AddDurableTask(
             o =>
             {
+                // Engine tuning (LeaseTime, MaxConcurrentActivities, ...) first; the store and hub always come from Control.
+                durable.Bind(o);
                 o.ConnectionString = control.ConnectionString;
                 o.TaskHubName = control.TaskHub;
-                o.ShutdownGracePeriod = hostOptions.ShutdownTimeout / 2;
+                if (durable[nameof(DurableTaskOptions.ShutdownGracePeriod)] is null)
+                {
+                    o.ShutdownGracePeriod = hostOptions.ShutdownTimeout / 2;
+                }
             },
             registry =>
             {
@@ -137,15 +165,12 @@ public static class HostApp
                     hook.Register(registry);
                 }
             });
-
-        if (mode.RunTimers)
-        {
-            services.AddHostedService<TimerScheduler>();
-        }
     }
 
     private static void MapEndpoints(WebApplication app, HostMode mode, ScheduleCatalog schedules)
     {
+        // Unexpected failures (a store that does not answer) become a 500 problem-details body without internals.
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
 
         // The Functions host polls GET / until the handler answers; it is also a cheap "is anything there" for people.

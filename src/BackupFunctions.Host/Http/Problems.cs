@@ -26,6 +26,9 @@ internal static class Problems
     public static IResult Gone(string detail) =>
         Results.Problem(title: "The instance has finished.", detail: detail, statusCode: StatusCodes.Status410Gone);
 
+    public static IResult TooLarge(string detail) =>
+        Results.Problem(title: "The payload is too large.", detail: detail, statusCode: StatusCodes.Status413PayloadTooLarge);
+
     public static IResult Unavailable(string detail) =>
         Results.Problem(title: "Not available.", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

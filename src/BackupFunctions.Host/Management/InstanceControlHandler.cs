@@ -119,6 +119,10 @@ internal static class InstanceControlHandler
             // Purged between the read and the send.
             return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
         }
+        catch (PayloadTooLargeException ex)
+        {
+            return Problems.TooLarge(ex.Message);
+        }
 
         return Results.Accepted();
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using BackupFunctions.Host.Hosting;
 using BackupFunctions.Host.Tests.Support;
@@ -46,6 +47,30 @@ public sealed class StartupTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/runtime/webhooks/durabletask/instances/nothing")).StatusCode);
         // Without the product workflows there is no catalog: a clear 503, not a crash.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/api/backups")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bad_task_hub_name_stops_the_host_with_the_engine_message()
+    {
+        var settings = HostSettings.For(TestServices_Control, "9-not-a-hub");
+        var ex = await Assert.ThrowsAsync<HostStartupException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("9-not-a-hub", ex.Message);
+    }
+
+    [Fact]
+    public async Task Engine_tuning_is_read_from_the_durable_section()
+    {
+        await using var db = await BackupFunctions.Testing.TempDatabase.CreateAsync("tuning");
+        var settings = HostSettings.For(db.ConnectionString, HostSettings.NewHub())
+            .With("BackupFunctions:Host:Durable:LeaseTime", "00:00:05")
+            .With("BackupFunctions:Host:Durable:MaxConcurrentActivities", "3")
+            .With("BackupFunctions:Host:Durable:ConnectionString", "ignored: the control database is the store");
+        await using var host = await TestHost.StartAsync(settings);
+        var options = host.Services.GetRequiredService<BackupFunctions.Durable.DurableTaskOptions>();
+        Assert.Equal(TimeSpan.FromSeconds(5), options.LeaseTime);
+        Assert.Equal(3, options.MaxConcurrentActivities);
+        Assert.Equal(db.ConnectionString, options.ConnectionString);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownGracePeriod); // half of Host:ShutdownTimeout (10 s in tests)
     }
 
     // Never connected to: these hosts stop before they start.
