@@ -100,4 +100,53 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
         Assert.Equal(3, verify.Copies.Count);
         Assert.All(verify.Copies, c => Assert.Equal(manifest.StoredSha256, c.ActualSha256, ignoreCase: true));
     }
+    [Fact]
+    public async Task Copies_damaged_after_pg_restore_has_started_are_rolled_back_and_the_last_good_target_restores()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment();
+        var backup = await new DirectBackupRunner(env).RunAsync(null, null);
+        Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
+        var key = backup.Manifest!.ArtifactKey;
+
+        // The sample's artifact has several 1 MiB chunks, so pg_restore gets the first ones before the damage is found.
+        var path = Path.Combine(targets.LocalPath, key);
+        var bytes = await File.ReadAllBytesAsync(path);
+        var chunkSize = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8, 4));
+        var headerLength = 117 + bytes[24];
+        var storedChunk = chunkSize + 16;
+        Assert.True(bytes.Length > headerLength + 3 * storedChunk, $"the artifact ({bytes.Length} bytes) should have more than 3 chunks");
+        // local: cut exactly after the second chunk ("ends without its final chunk"); s3: one bit flipped in the final chunk.
+        await File.WriteAllBytesAsync(path, bytes[..(headerLength + 2 * storedChunk)]);
+        var flipped = (byte[])bytes.Clone();
+        flipped[^20] ^= 0x04;
+        await env.FindTarget(ThreeTargets.S3)!.PutAsync(key, new MemoryStream(flipped));
+        var damaged = await targets.SnapshotAsync();
+
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets)).Resolve("latest");
+        var destination = "wf_rt_" + Guid.NewGuid().ToString("N")[..16];
+        try
+        {
+            var restore = await new RestoreRunner(env).RunAsync(entry, env.Source(destination));
+
+            Assert.True(restore.Succeeded, restore.Error);
+            Assert.Equal(ThreeTargets.Azure, restore.ServedBy);
+            Assert.Equal([ThreeTargets.Local, ThreeTargets.S3, ThreeTargets.Azure], restore.Attempts.Select(a => a.Target));
+            Assert.Equal([false, false, true], restore.Attempts.Select(a => a.Succeeded));
+            // The whole-object hash is compared as soon as the input ends, so either check may name the damage.
+            Assert.True(restore.Attempts[0].Error!.Contains("SHA-256") || restore.Attempts[0].Error!.Contains("final chunk"), restore.Attempts[0].Error);
+            Assert.False(string.IsNullOrWhiteSpace(restore.Attempts[1].Error));
+            // The two aborted attempts left nothing behind: the schema and the counts are exactly the source's.
+            Assert.Equal(await Sql.SchemaAsync(sample.Name), await Sql.SchemaAsync(destination));
+            Assert.Equal(await Sql.RowCountsAsync(sample.Name), await Sql.RowCountsAsync(destination));
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(destination);
+        }
+
+        var verify = await new VerifyRunner(env).RunAsync(entry);
+        Assert.Equal([false, false, true], verify.Copies.Select(c => c.Intact));
+        Assert.Equal(damaged, await targets.SnapshotAsync());
+    }
 }
