@@ -158,6 +158,23 @@ public sealed class BackupctlTests(CliEnvironment env) : IClassFixture<CliEnviro
     }
 
     [Fact]
+    public async Task Verify_with_an_unreachable_target_exits_1_not_4_since_no_copy_was_found_damaged()
+    {
+        var config = Path.Combine(env.Root, "verify-dead-s3.json");
+        env.WriteConfig(config, [CliEnvironment.LocalTarget(env.LocalPath), CliEnvironment.S3Target(env.S3Prefix, "http://127.0.0.1:1"), CliEnvironment.AzureTarget(env.Container)]);
+
+        var run = await Backupctl.RunAsync("verify", BackupId, "--json", "--config", config);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var copies = run.Json.GetProperty("copies").EnumerateArray().ToDictionary(c => c.GetProperty("target").GetString()!);
+        Assert.True(copies["local"].GetProperty("intact").GetBoolean());
+        Assert.True(copies["azure"].GetProperty("intact").GetBoolean());
+        Assert.False(copies["s3"].GetProperty("intact").GetBoolean());
+        Assert.True(copies["s3"].GetProperty("unreachable").GetBoolean());
+        Assert.Contains("127.0.0.1:1", copies["s3"].GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Backup_with_an_unreachable_S3_endpoint_exits_3_with_the_other_copy_verified()
     {
         var config = Path.Combine(env.Root, "dead-s3.json");

@@ -117,6 +117,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         Assert.False(verify.AllIntact);
         var local = verify.Copies.Single(c => c.Target == ThreeTargets.Local);
         Assert.False(local.Intact);
+        Assert.False(local.Unreachable); // read fine, the bytes are bad: an integrity problem, not an outage
         Assert.False(string.IsNullOrWhiteSpace(local.Error));
         Assert.All(verify.Copies.Where(c => c.Target != ThreeTargets.Local), c => Assert.True(c.Intact, c.Error));
 

@@ -31,14 +31,17 @@ public static class VerifyCommand
                     .AddColumn("target").AddColumn("size").AddColumn("intact").AddColumn("seconds").AddColumn("detail");
                 foreach (var c in result.Copies)
                 {
-                    table.AddRow(Markup.Escape(c.Target), CliOutput.Size(c.Bytes), c.Intact ? "[green]yes[/]" : "[red]NO[/]",
+                    table.AddRow(Markup.Escape(c.Target), CliOutput.Size(c.Bytes), c.Intact ? "[green]yes[/]" : c.Unreachable ? "[yellow]unreadable[/]" : "[red]NO[/]",
                         c.Duration.TotalSeconds.ToString("F1"), Markup.Escape(c.Error ?? ""));
                 }
 
                 ctx.Output.Console.Write(table);
             }
 
-            return result.AllIntact ? ExitCodes.Success : ExitCodes.Integrity;
+            // Exit 4 means damaged bytes or keys that do not open them; a target that could not be read is a failure (1), as docs/cli.md says.
+            return result.AllIntact ? ExitCodes.Success
+                : result.Copies.Any(c => !c.Intact && !c.Unreachable) || result.Copies.Count == 0 ? ExitCodes.Integrity
+                : ExitCodes.Failed;
         }));
         return command;
     }

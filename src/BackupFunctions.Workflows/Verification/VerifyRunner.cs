@@ -38,7 +38,11 @@ public sealed class VerifyRunner(BackupEnvironment env)
         }
         catch (Exception e) when (e is TargetException or ArtifactIntegrityException or UnknownKeyException or WrongKeyException)
         {
-            return new CopyCheck(target.Name, key, false, 0, null, sw.Elapsed, e.Message);
+            // A missing object is a lost copy; any other target error says nothing about the stored bytes.
+            return new CopyCheck(target.Name, key, false, 0, null, sw.Elapsed, e.Message)
+            {
+                Unreachable = e is TargetException and not TargetNotFoundException,
+            };
         }
     }
 }
