@@ -39,6 +39,7 @@ public static class HostApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddSettingsFile(builder.Configuration, args);
         var before = builder.Services.ToHashSet();
         configure?.Invoke(builder);
         var overrides = builder.Services.Where(d => !before.Contains(d)).ToList();
@@ -70,6 +71,28 @@ public static class HostApp
         MapEndpoints(app, mode, schedules);
         LogStartup(app, mode, keys);
         return app;
+    }
+
+    /// <summary>
+    /// The same settings file the CLI reads ($BACKUPFUNCTIONS_CONFIG), so one file drives both; environment
+    /// variables and the command line are added again after it, so they still win over the file.
+    /// </summary>
+    private static void AddSettingsFile(ConfigurationManager configuration, string[] args)
+    {
+        var path = Environment.GetEnvironmentVariable("BACKUPFUNCTIONS_CONFIG");
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new HostStartupException($"BACKUPFUNCTIONS_CONFIG points at '{path}', which does not exist.");
+        }
+
+        configuration.AddJsonFile(Path.GetFullPath(path), optional: false);
+        configuration.AddEnvironmentVariables();
+        configuration.AddCommandLine(args);
     }
 
     private static void CheckSettings(BackupHostOptions hostOptions, FunctionKeyOptions keys, ControlOptions control)

@@ -27,9 +27,10 @@ internal static class StartRestoreHandler
             return Problems.Invalid(errors);
         }
 
+        var orchestration = request.Test ? OrchestrationNames.TestRestore : OrchestrationNames.Restore;
         var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
-            OrchestrationNames.Restore, request, new StartOrchestrationOptions(Guid.NewGuid().ToString("N")), ct);
-        Log.ManualStart(logger, OrchestrationNames.Restore, instanceId);
+            orchestration, request, new StartOrchestrationOptions(Guid.NewGuid().ToString("N")), ct);
+        Log.ManualStart(logger, orchestration, instanceId);
         return StartResponse.Accepted(http, urls, instanceId);
     }
 }

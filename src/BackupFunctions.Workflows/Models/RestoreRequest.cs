@@ -2,7 +2,7 @@ namespace BackupFunctions.Workflows.Models;
 
 /// <summary>
 /// Input of RestoreOrchestrator and TestRestoreOrchestrator, and the body of POST /api/restores:
-/// {"backupId":"latest","database":"app","targetConnectionString":null,"targetDatabase":null}.
+/// {"backupId":"latest","database":"app","targetConnectionString":null,"targetDatabase":null,"test":false}.
 /// With no target connection string the restore goes to a scratch database on the configured
 /// scratch server, which a test restore drops afterwards.
 /// </summary>
@@ -19,4 +19,10 @@ public sealed record RestoreRequest
 
     /// <summary>Destination database name; null means the connection string's, or a generated scratch name.</summary>
     public string? TargetDatabase { get; init; }
+
+    /// <summary>
+    /// A test restore: into a scratch database, compared with the manifest, recorded, and dropped
+    /// (TestRestoreOrchestrator). Target settings are ignored then.
+    /// </summary>
+    public bool Test { get; init; }
 }
