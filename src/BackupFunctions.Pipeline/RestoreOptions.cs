@@ -22,7 +22,16 @@ public sealed record RestoreOptions
     public bool ExitOnError { get; init; } = true;
     /// <summary>More pg_restore arguments (e.g. --schema=sales, --clean --if-exists).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
-    /// <summary>Which client to use; null picks by the target server's version.</summary>
+    /// <summary>
+    /// Which client to use; null picks by the target server's version (<see cref="PgClientLocator.ForRestore"/>:
+    /// the same major, else the lowest newer, else the highest older).
+    /// </summary>
     public PgClientInstallation? Client { get; init; }
+    /// <summary>
+    /// Whether the SQL goes through <see cref="Scripts.SqlScriptFilter"/> and psql, which drops SET
+    /// statements for parameters the server does not know (a newer pg_restore's
+    /// <c>SET transaction_timeout = 0</c> on a server before 17). Auto: when pg_restore is newer than the server.
+    /// </summary>
+    public SetFilterMode SetFilter { get; init; } = SetFilterMode.Auto;
     public int StageBufferBytes { get; init; } = 4 << 20;
 }

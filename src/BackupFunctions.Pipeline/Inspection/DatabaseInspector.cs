@@ -28,6 +28,23 @@ public sealed class DatabaseInspector(PgConnectionInfo connection)
         return await GetServerVersionAsync(conn, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The configuration parameters the server knows, lower case: pg_settings, plus the few that it
+    /// hides but SET accepts all the same. A restore filters SET statements for any other name.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> GetParameterNamesAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct).ConfigureAwait(false);
+        var names = new HashSet<string>(HiddenParameters, StringComparer.Ordinal);
+        await using var cmd = new NpgsqlCommand("SELECT lower(name) FROM pg_settings", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) names.Add(r.GetString(0));
+        return names;
+    }
+
+    // Marked GUC_NO_SHOW_ALL in the server, so missing from pg_settings, yet settable (or shown) by name.
+    private static readonly string[] HiddenParameters = ["role", "session_authorization", "seed", "is_superuser"];
+
     public async Task<IReadOnlyList<string>> ListSchemasAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct).ConfigureAwait(false);

@@ -57,6 +57,14 @@ public sealed class PgClientLocator
         return all.FirstOrDefault(i => i.Major == serverMajor) ?? all.FirstOrDefault(i => i.Major > serverMajor);
     }
 
+    /// <summary>
+    /// The client to restore into a server of <paramref name="serverMajor"/>: as <see cref="ForServer"/>
+    /// (same major, else the lowest newer one, whose SET statements the restore filters), else the
+    /// highest installed, which is older than the server; pg_restore and psql of an older major
+    /// restore into a newer server, as long as they can read the archive.
+    /// </summary>
+    public PgClientInstallation ForRestore(int serverMajor) => ForServer(serverMajor) ?? Default;
+
     private static int GuessMajor(string binDir)
     {
         // /usr/lib/postgresql/15/bin → 15
