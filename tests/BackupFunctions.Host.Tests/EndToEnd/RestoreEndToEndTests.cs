@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using BackupFunctions.Host.Schedules;
+using BackupFunctions.Host.Tests.Support;
+using BackupFunctions.Testing;
+using Npgsql;
+
+namespace BackupFunctions.Host.Tests.EndToEnd;
+
+/// <summary>
+/// Backup, restore and the scheduled test restore with the product orchestrations, in a host running as an Azure
+/// Functions custom handler: the API arrives on its forwarded /api paths and the timer as POST /TestRestoreTimer.
+/// </summary>
+public sealed class RestoreEndToEndTests
+{
+    [Fact]
+    public async Task A_backup_restores_over_http_and_the_test_restore_timer_checks_it_against_the_manifest()
+    {
+        await using var source = await TempDatabase.CreateAsync("e2erst");
+        await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 300) g;");
+        await using var control = await TempDatabase.CreateAsync("e2ectl");
+        await using var targets = await RealTargets.CreateAsync(source.Name);
+        var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true)
+            .WithOptions(targets.Options)
+            .With("FUNCTIONS_CUSTOMHANDLER_PORT", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        await using var host = await TestHost.StartAsync(settings);
+        var client = host.Client(TestKeys.Admin);
+
+        var backup = await RunAsync(client, "/api/backups", """{"kind":"full"}""");
+        var backupId = backup.GetProperty("output").Str("backupId");
+
+        var restoredName = "bf_e2e_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            var restore = await RunAsync(client, "/api/restores", $$"""{"backupId":"{{backupId}}","targetDatabase":"{{restoredName}}"}""");
+            Assert.True(restore.GetProperty("output").GetProperty("succeeded").GetBoolean());
+            Assert.Equal(300L, await CountAsync(restoredName));
+        }
+        finally
+        {
+            await DropAsync(restoredName);
+        }
+
+        // The Functions host fires the monthly test restore; the handler starts it under the due time's id.
+        using var invocation = new HttpRequestMessage(HttpMethod.Post, "/TestRestoreTimer")
+        {
+            Content = HttpJson.Body(JsonSerializer.Serialize(new
+            {
+                Data = new { timer = new { IsPastDue = false } },
+                Metadata = new { sys = new { MethodName = "TestRestoreTimer", UtcNow = DateTime.UtcNow, RandGuid = Guid.NewGuid() } },
+            })),
+        };
+        var invoked = await host.Client().SendAsync(invocation);
+        Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
+        var due = CronSchedule.Parse(ScheduleName.DefaultCron[ScheduleName.TestRestore]).LatestAtOrBefore(DateTime.UtcNow)!.Value;
+        var instanceId = ScheduledInstanceId.For(ScheduleName.TestRestore, due);
+        var testRestore = await Polling.UntilAsync(
+            async () => await (await client.GetAsync($"/api/durabletask/instances/{Uri.EscapeDataString(instanceId)}")).JsonAsync(),
+            s => s.TryGetProperty("runtimeStatus", out var r) && r.GetString() is "Completed" or "Failed",
+            "the test restore to finish", maxSeconds: 180);
+        Assert.True(testRestore.Str("runtimeStatus") == "Completed", $"test restore ended as {testRestore}");
+        var summary = testRestore.GetProperty("output");
+        Assert.Equal(backupId, summary.Str("backupId"));
+        Assert.True(summary.GetProperty("succeeded").GetBoolean());
+        Assert.True(summary.GetProperty("scratchDropped").GetBoolean());
+        Assert.Empty(summary.GetProperty("mismatches").EnumerateArray());
+
+        var restores = await (await client.GetAsync("/api/restores")).JsonAsync();
+        Assert.Contains(restores.EnumerateArray(), r => r.Str("kind") == "test" && r.GetProperty("succeeded").GetBoolean());
+    }
+
+    private static async Task<JsonElement> RunAsync(HttpClient client, string url, string body)
+    {
+        var started = await client.PostAsync(url, HttpJson.Body(body));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var statusUrl = (await started.JsonAsync()).Str("statusQueryGetUri");
+        Assert.Contains("/api/durabletask/instances/", statusUrl);
+        var done = await Polling.UntilAsync(
+            async () => await (await client.GetAsync(statusUrl)).JsonAsync(),
+            s => s.Str("runtimeStatus") is "Completed" or "Failed" or "Terminated",
+            $"{url} to finish", maxSeconds: 180);
+        Assert.True(done.Str("runtimeStatus") == "Completed", $"{url} ended as {done}");
+        return done;
+    }
+
+    private static async Task<long> CountAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(TestServices.PgConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM items", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task DropAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(TestServices.PgConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
