@@ -26,6 +26,7 @@ public static class WorkflowsServiceCollectionExtensions
     public static IServiceCollection AddBackupWorkflows(this IServiceCollection services, BackupFunctionsOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new WorkflowRetries(options.Retries));
         services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(options.Control.ConnectionString, options.Control.CatalogSchema));
         return services;

@@ -18,12 +18,12 @@ internal static class BackupFlow
         context.CurrentUtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)
         + "-" + context.NewGuid().ToString("N")[..8];
 
-    public static async Task<BackupRunSummary> DistributeAsync(TaskOrchestrationContext context, StagedArtifact staged,
+    public static async Task<BackupRunSummary> DistributeAsync(TaskOrchestrationContext context, WorkflowRetries retries, StagedArtifact staged,
         IReadOnlyList<string> targets, BackupStatus status)
     {
         status.Step = "upload";
         context.SetCustomStatus(status);
-        var copies = (await Task.WhenAll(targets.Select(t => UploadAndVerifyAsync(context, staged, t, null)))).ToList();
+        var copies = (await Task.WhenAll(targets.Select(t => UploadAndVerifyAsync(context, retries, staged, t, null)))).ToList();
 
         // Targets this host could not feed (the staging file is on another host) are copied from a verified one.
         var source = copies.FirstOrDefault(c => c.Verified)?.Target;
@@ -33,7 +33,7 @@ internal static class BackupFlow
             {
                 if (!copies[i].Verified && copies[i].Error?.Contains(UploadArtifact.StagingMissingMarker, StringComparison.Ordinal) == true)
                 {
-                    copies[i] = await UploadAndVerifyAsync(context, staged, copies[i].Target, source);
+                    copies[i] = await UploadAndVerifyAsync(context, retries, staged, copies[i].Target, source);
                 }
             }
         }
@@ -55,7 +55,7 @@ internal static class BackupFlow
 
             try
             {
-                await context.CallActivityAsync<bool>(nameof(WriteManifest), new WriteManifestRequest(copies[i].Target, manifest), WorkflowRetries.Default);
+                await context.CallActivityAsync<bool>(nameof(WriteManifest), new WriteManifestRequest(copies[i].Target, manifest), retries.Default);
             }
             catch (TaskFailedException e)
             {
@@ -71,13 +71,13 @@ internal static class BackupFlow
 
         status.Step = "catalog";
         context.SetCustomStatus(status);
-        await context.CallActivityAsync<bool>(nameof(RecordCatalog), new RecordCatalogRequest(manifest, runStatus.ToString(), error), WorkflowRetries.Default);
-        await context.CallActivityAsync<bool>(nameof(CleanupStaging), staged.BackupId, WorkflowRetries.Default);
+        await context.CallActivityAsync<bool>(nameof(RecordCatalog), new RecordCatalogRequest(manifest, runStatus.ToString(), error), retries.Default);
+        await context.CallActivityAsync<bool>(nameof(CleanupStaging), staged.BackupId, retries.Default);
         if (runStatus != BackupRunStatus.Succeeded)
         {
             var severity = runStatus == BackupRunStatus.Failed ? "critical" : "warning";
             await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest(severity, $"backup.{runStatus.ToString().ToLowerInvariant()}",
-                $"{staged.Kind} backup {staged.BackupId} of {staged.Database} is {runStatus}: {error}", $"backup:{staged.Database}:{staged.Kind}:{runStatus}"), WorkflowRetries.Default);
+                $"{staged.Kind} backup {staged.BackupId} of {staged.Database} is {runStatus}: {error}", $"backup:{staged.Database}:{staged.Kind}:{runStatus}"), retries.Default);
         }
 
         status.Step = runStatus.ToString().ToLowerInvariant();
@@ -92,23 +92,23 @@ internal static class BackupFlow
             ? throw new InvalidOperationException($"Backup {summary.BackupId} of {summary.Database} failed: no target holds a verified copy. {summary.Error}")
             : summary;
 
-    public static async Task FailBeforeUploadAsync(TaskOrchestrationContext context, BackupStatus status, string kind, string? database, TaskFailedException e)
+    public static async Task FailBeforeUploadAsync(TaskOrchestrationContext context, WorkflowRetries retries, BackupStatus status, string kind, string? database, TaskFailedException e)
     {
         status.Step = "failed";
         status.Error = e.FailureDetails.ErrorMessage;
         context.SetCustomStatus(status);
         await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("critical", $"backup.failed",
-            $"{kind} backup of {database ?? "the default database"} failed at {e.TaskName}: {e.FailureDetails.ErrorMessage}", $"backup:{database}:{kind}:Failed"), WorkflowRetries.Default);
+            $"{kind} backup of {database ?? "the default database"} failed at {e.TaskName}: {e.FailureDetails.ErrorMessage}", $"backup:{database}:{kind}:Failed"), retries.Default);
     }
 
-    private static async Task<CopyOutcome> UploadAndVerifyAsync(TaskOrchestrationContext context, StagedArtifact staged, string target, string? sourceTarget)
+    private static async Task<CopyOutcome> UploadAndVerifyAsync(TaskOrchestrationContext context, WorkflowRetries retries, StagedArtifact staged, string target, string? sourceTarget)
     {
         try
         {
             var upload = await context.CallActivityAsync<CopyOutcome>(nameof(UploadArtifact),
-                new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), WorkflowRetries.Upload);
+                new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), retries.Upload);
             var check = await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
-                new VerifyChecksumRequest(target, staged.Keys.Artifact, staged.Result.StoredSha256), WorkflowRetries.Default);
+                new VerifyChecksumRequest(target, staged.Keys.Artifact, staged.Result.StoredSha256), retries.Default);
             return upload with { Verified = check.Verified, Error = check.Error };
         }
         catch (TaskFailedException e)

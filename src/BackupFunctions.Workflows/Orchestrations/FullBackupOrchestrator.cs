@@ -11,7 +11,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 /// upload/verify/manifest/catalog flow. Each step shows in custom status.
 /// </summary>
 [DurableTask(OrchestrationNames.FullBackup)]
-public sealed class FullBackupOrchestrator : TaskOrchestrator<BackupRequest, BackupRunSummary>
+public sealed class FullBackupOrchestrator(WorkflowRetries retries) : TaskOrchestrator<BackupRequest, BackupRunSummary>
 {
     public override async Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input)
     {
@@ -23,20 +23,20 @@ public sealed class FullBackupOrchestrator : TaskOrchestrator<BackupRequest, Bac
         try
         {
             preflight = await context.CallActivityAsync<PreflightResult>(nameof(PreflightSource),
-                new PreflightRequest(input.Database, BackupKinds.Full, null, input.Targets), WorkflowRetries.Default);
+                new PreflightRequest(input.Database, BackupKinds.Full, null, input.Targets), retries.Default);
             status.Database = preflight.Database;
             status.Step = "dump";
             context.SetCustomStatus(status);
             staged = await context.CallActivityAsync<StagedArtifact>(nameof(DumpCompressEncrypt),
-                new DumpRequest(backupId, context.CurrentUtcDateTime, preflight.Database) { Kind = BackupKind.Full }, WorkflowRetries.Default);
+                new DumpRequest(backupId, context.CurrentUtcDateTime, preflight.Database) { Kind = BackupKind.Full }, retries.Default);
         }
         catch (TaskFailedException e)
         {
-            await BackupFlow.FailBeforeUploadAsync(context, status, BackupKinds.Full, input.Database, e);
+            await BackupFlow.FailBeforeUploadAsync(context, retries, status, BackupKinds.Full, input.Database, e);
             throw;
         }
 
-        var summary = await BackupFlow.DistributeAsync(context, staged, preflight.Targets, status);
+        var summary = await BackupFlow.DistributeAsync(context, retries, staged, preflight.Targets, status);
         return BackupFlow.ThrowIfFailed(summary);
     }
 }

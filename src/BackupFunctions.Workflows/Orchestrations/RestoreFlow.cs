@@ -8,18 +8,18 @@ namespace BackupFunctions.Workflows.Orchestrations;
 /// <summary>Resolve → restore → (drop scratch) → record → alert: shared by restores and test restores.</summary>
 internal static class RestoreFlow
 {
-    public static async Task<RestoreRunSummary> RunAsync(TaskOrchestrationContext context, RestoreRequest input, string kind, bool dropAfter)
+    public static async Task<RestoreRunSummary> RunAsync(TaskOrchestrationContext context, WorkflowRetries retries, RestoreRequest input, string kind, bool dropAfter)
     {
         var started = context.CurrentUtcDateTime;
         context.SetCustomStatus(new { step = "resolve", input.BackupId });
         ResolvedBackup backup;
         try
         {
-            backup = await context.CallActivityAsync<ResolvedBackup>(nameof(ResolveBackup), input, WorkflowRetries.Default);
+            backup = await context.CallActivityAsync<ResolvedBackup>(nameof(ResolveBackup), input, retries.Default);
         }
         catch (TaskFailedException e)
         {
-            await AlertAsync(context, kind, input.BackupId, e.FailureDetails.ErrorMessage);
+            await AlertAsync(context, retries, kind, input.BackupId, e.FailureDetails.ErrorMessage);
             throw;
         }
 
@@ -28,7 +28,7 @@ internal static class RestoreFlow
         RestoreRunSummary summary;
         try
         {
-            summary = await context.CallActivityAsync<RestoreRunSummary>(nameof(RestoreBackup), request, WorkflowRetries.Default);
+            summary = await context.CallActivityAsync<RestoreRunSummary>(nameof(RestoreBackup), request, retries.Default);
         }
         catch (TaskFailedException e)
         {
@@ -38,15 +38,15 @@ internal static class RestoreFlow
         if (dropAfter)
         {
             context.SetCustomStatus(new { step = "drop scratch", backup.Manifest.BackupId });
-            var dropped = await context.CallActivityAsync<bool>(nameof(DropScratchDatabase), request, WorkflowRetries.Default);
+            var dropped = await context.CallActivityAsync<bool>(nameof(DropScratchDatabase), request, retries.Default);
             summary = summary with { ScratchDropped = dropped };
         }
 
         await context.CallActivityAsync<long>(nameof(RecordRestore), new CatalogRestore(0, summary.BackupId, kind, summary.TargetDatabase,
-            summary.ServedBy, summary.Succeeded, started, context.CurrentUtcDateTime, summary.Error, context.InstanceId), WorkflowRetries.Default);
+            summary.ServedBy, summary.Succeeded, started, context.CurrentUtcDateTime, summary.Error, context.InstanceId), retries.Default);
         if (!summary.Succeeded)
         {
-            await AlertAsync(context, kind, summary.BackupId, summary.Error ?? string.Join("; ", summary.Mismatches));
+            await AlertAsync(context, retries, kind, summary.BackupId, summary.Error ?? string.Join("; ", summary.Mismatches));
             throw new InvalidOperationException($"{(kind == "test" ? "Test restore" : "Restore")} of {summary.BackupId} failed: {summary.Error}");
         }
 
@@ -54,7 +54,7 @@ internal static class RestoreFlow
         return summary;
     }
 
-    private static Task<long> AlertAsync(TaskOrchestrationContext context, string kind, string backupId, string message) =>
+    private static Task<long> AlertAsync(TaskOrchestrationContext context, WorkflowRetries retries, string kind, string backupId, string message) =>
         context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("critical", $"restore.{kind}.failed",
-            $"{(kind == "test" ? "Test restore" : "Restore")} of backup {backupId} failed: {message}", $"restore:{kind}"), WorkflowRetries.Default);
+            $"{(kind == "test" ? "Test restore" : "Restore")} of backup {backupId} failed: {message}", $"restore:{kind}"), retries.Default);
 }

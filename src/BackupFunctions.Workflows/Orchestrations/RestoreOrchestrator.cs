@@ -1,12 +1,13 @@
 using BackupFunctions.Durable;
+using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Models;
 
 namespace BackupFunctions.Workflows.Orchestrations;
 
 /// <summary>Restores a backup into the requested server, or into a scratch database that is kept for inspection.</summary>
 [DurableTask(OrchestrationNames.Restore)]
-public sealed class RestoreOrchestrator : TaskOrchestrator<RestoreRequest, RestoreRunSummary>
+public sealed class RestoreOrchestrator(WorkflowRetries retries) : TaskOrchestrator<RestoreRequest, RestoreRunSummary>
 {
     public override Task<RestoreRunSummary> RunAsync(TaskOrchestrationContext context, RestoreRequest input) =>
-        RestoreFlow.RunAsync(context, input, "restore", dropAfter: false);
+        RestoreFlow.RunAsync(context, retries, input, "restore", dropAfter: false);
 }

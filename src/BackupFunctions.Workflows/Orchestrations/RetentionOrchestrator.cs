@@ -5,7 +5,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 
 /// <summary>Applies each target's retention rule, all targets at once; a failing target is alerted, the others proceed.</summary>
 [DurableTask(OrchestrationNames.Retention)]
-public sealed class RetentionOrchestrator(BackupEnvironment env) : TaskOrchestrator<object?, IReadOnlyList<RetentionResult>>
+public sealed class RetentionOrchestrator(BackupEnvironment env, WorkflowRetries retries) : TaskOrchestrator<object?, IReadOnlyList<RetentionResult>>
 {
     public override async Task<IReadOnlyList<RetentionResult>> RunAsync(TaskOrchestrationContext context, object? input)
     {
@@ -15,12 +15,12 @@ public sealed class RetentionOrchestrator(BackupEnvironment env) : TaskOrchestra
         {
             try
             {
-                return await context.CallActivityAsync<RetentionResult>(nameof(ApplyRetention), t, WorkflowRetries.Default);
+                return await context.CallActivityAsync<RetentionResult>(nameof(ApplyRetention), t, retries.Default);
             }
             catch (TaskFailedException e)
             {
                 await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("warning", "retention.failed",
-                    $"Retention on target '{t}' failed: {e.FailureDetails.ErrorMessage}", $"retention:{t}"), WorkflowRetries.Default);
+                    $"Retention on target '{t}' failed: {e.FailureDetails.ErrorMessage}", $"retention:{t}"), retries.Default);
                 return new RetentionResult(t, 0, [], 0);
             }
         }));

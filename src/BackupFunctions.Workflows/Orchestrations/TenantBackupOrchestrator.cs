@@ -12,7 +12,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 /// manifest are taken in the same snapshot and session, so they describe exactly what was exported.
 /// </summary>
 [DurableTask(OrchestrationNames.TenantBackup)]
-public sealed class TenantBackupOrchestrator(BackupEnvironment env) : TaskOrchestrator<BackupRequest, BackupRunSummary>
+public sealed class TenantBackupOrchestrator(BackupEnvironment env, WorkflowRetries retries) : TaskOrchestrator<BackupRequest, BackupRunSummary>
 {
     public override async Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input)
     {
@@ -25,7 +25,7 @@ public sealed class TenantBackupOrchestrator(BackupEnvironment env) : TaskOrches
         try
         {
             preflight = await context.CallActivityAsync<PreflightResult>(nameof(PreflightSource),
-                new PreflightRequest(input.Database, BackupKinds.Tenant, tenantId, input.Targets), WorkflowRetries.Default);
+                new PreflightRequest(input.Database, BackupKinds.Tenant, tenantId, input.Targets), retries.Default);
             status.Database = preflight.Database;
             status.Step = "dump";
             context.SetCustomStatus(status);
@@ -37,14 +37,14 @@ public sealed class TenantBackupOrchestrator(BackupEnvironment env) : TaskOrches
                 ExtraDumpArguments = ["--enable-row-security"],
                 UseTenantConnection = true,
             };
-            staged = await context.CallActivityAsync<StagedArtifact>(nameof(DumpCompressEncrypt), request, WorkflowRetries.Default);
+            staged = await context.CallActivityAsync<StagedArtifact>(nameof(DumpCompressEncrypt), request, retries.Default);
         }
         catch (TaskFailedException e)
         {
-            await BackupFlow.FailBeforeUploadAsync(context, status, BackupKinds.Tenant, input.Database, e);
+            await BackupFlow.FailBeforeUploadAsync(context, retries, status, BackupKinds.Tenant, input.Database, e);
             throw;
         }
 
-        return BackupFlow.ThrowIfFailed(await BackupFlow.DistributeAsync(context, staged, preflight.Targets, status));
+        return BackupFlow.ThrowIfFailed(await BackupFlow.DistributeAsync(context, retries, staged, preflight.Targets, status));
     }
 }

@@ -1,4 +1,5 @@
 using BackupFunctions.Durable;
+using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Models;
 
 namespace BackupFunctions.Workflows.Orchestrations;
@@ -8,8 +9,8 @@ namespace BackupFunctions.Workflows.Orchestrations;
 /// manifest, the result recorded, and the scratch database dropped whatever happened.
 /// </summary>
 [DurableTask(OrchestrationNames.TestRestore)]
-public sealed class TestRestoreOrchestrator : TaskOrchestrator<RestoreRequest, RestoreRunSummary>
+public sealed class TestRestoreOrchestrator(WorkflowRetries retries) : TaskOrchestrator<RestoreRequest, RestoreRunSummary>
 {
     public override Task<RestoreRunSummary> RunAsync(TaskOrchestrationContext context, RestoreRequest input) =>
-        RestoreFlow.RunAsync(context, (input ?? new RestoreRequest()) with { TargetConnectionString = null, TargetDatabase = null }, "test", dropAfter: true);
+        RestoreFlow.RunAsync(context, retries, (input ?? new RestoreRequest()) with { TargetConnectionString = null, TargetDatabase = null }, "test", dropAfter: true);
 }

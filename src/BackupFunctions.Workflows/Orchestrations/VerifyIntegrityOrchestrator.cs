@@ -11,13 +11,13 @@ namespace BackupFunctions.Workflows.Orchestrations;
 /// unreachable target is a warning. Nothing is deleted or rewritten.
 /// </summary>
 [DurableTask(OrchestrationNames.VerifyIntegrity)]
-public sealed class VerifyIntegrityOrchestrator : TaskOrchestrator<VerifyIntegrityRequest, IntegritySummary>
+public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskOrchestrator<VerifyIntegrityRequest, IntegritySummary>
 {
     public override async Task<IntegritySummary> RunAsync(TaskOrchestrationContext context, VerifyIntegrityRequest input)
     {
         input ??= new VerifyIntegrityRequest();
         context.SetCustomStatus(new { step = "list" });
-        var backups = await context.CallActivityAsync<IReadOnlyList<ResolvedBackup>>(nameof(ListRecentBackups), input, WorkflowRetries.Default);
+        var backups = await context.CallActivityAsync<IReadOnlyList<ResolvedBackup>>(nameof(ListRecentBackups), input, retries.Default);
         var checks = backups
             .SelectMany(b => b.Manifest.Copies.Where(c => c.Verified).Select(c => (Backup: b.Manifest, Copy: c)))
             .ToList();
@@ -27,7 +27,7 @@ public sealed class VerifyIntegrityOrchestrator : TaskOrchestrator<VerifyIntegri
             try
             {
                 var v = await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
-                    new VerifyChecksumRequest(c.Copy.Target, c.Backup.ArtifactKey, c.Backup.StoredSha256), WorkflowRetries.Default);
+                    new VerifyChecksumRequest(c.Copy.Target, c.Backup.ArtifactKey, c.Backup.StoredSha256), retries.Default);
                 return (c.Backup.BackupId, c.Copy.Target, Reached: true, v.Verified, v.Error);
             }
             catch (TaskFailedException e)
@@ -38,12 +38,12 @@ public sealed class VerifyIntegrityOrchestrator : TaskOrchestrator<VerifyIntegri
 
         foreach (var r in results)
         {
-            await context.CallActivityAsync<bool>(nameof(RecordVerification), new RecordVerificationRequest(r.BackupId, r.Target, r.Verified, r.Error), WorkflowRetries.Default);
+            await context.CallActivityAsync<bool>(nameof(RecordVerification), new RecordVerificationRequest(r.BackupId, r.Target, r.Verified, r.Error), retries.Default);
             if (!r.Verified)
             {
                 var (severity, code) = r.Reached ? ("critical", "integrity.mismatch") : ("warning", "integrity.unreachable");
                 await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest(severity, code,
-                    $"Copy of backup {r.BackupId} in target '{r.Target}': {r.Error}", $"{code}:{r.BackupId}:{r.Target}"), WorkflowRetries.Default);
+                    $"Copy of backup {r.BackupId} in target '{r.Target}': {r.Error}", $"{code}:{r.BackupId}:{r.Target}"), retries.Default);
             }
         }
 

@@ -34,6 +34,14 @@ public sealed class EngineHarness : IAsyncDisposable
     {
         var control = await TempDatabase.CreateAsync("ctl");
         options.Control.ConnectionString = control.ConnectionString;
+        // Real retry policies, short intervals: a dead target fails in seconds, not minutes.
+        options.Retries = new WorkflowRetryOptions
+        {
+            Attempts = 2,
+            FirstInterval = TimeSpan.FromSeconds(1),
+            UploadAttempts = 2,
+            UploadFirstInterval = TimeSpan.FromSeconds(1),
+        };
         var services = new ServiceCollection().AddLogging().AddBackupWorkflows(options).BuildServiceProvider();
         var durable = new DurableTaskOptions
         {
