@@ -82,7 +82,7 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         }
         finally
         {
-            LogDropped(psql.Filter, server, "a script");
+            LogDropped(psql.Filter, server, "an unknown writer (plain script)");
         }
         await psql.CommitAsync(ct).ConfigureAwait(false);
         return new ScriptRestoreResult(server.Text, psql.VersionText, client.BinDirectory, psql.Filter is not null,
