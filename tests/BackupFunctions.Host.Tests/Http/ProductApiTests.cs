@@ -98,6 +98,15 @@ public sealed class ProductApiTests(TestHostFixture fixture) : IClassFixture<Tes
         Assert.Equal("latest", done.GetProperty("output").Str("backupId"));
     }
 
+    [Fact]
+    public async Task A_restore_with_test_true_starts_the_test_restore_orchestration()
+    {
+        var started = await fixture.AdminClient.PostAsync("/api/restores", HttpJson.Body("{\"backupId\":\"latest\",\"test\":true}"));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var done = await fixture.AdminClient.StatusUntilAsync((await started.JsonAsync()).Str("statusQueryGetUri"), "Completed");
+        Assert.Equal(OrchestrationNames.TestRestore, done.Str("name"));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-key")]
