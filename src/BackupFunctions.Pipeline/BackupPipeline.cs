@@ -26,7 +26,7 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         var server = await DatabaseInspector.GetServerVersionAsync(conn, ct).ConfigureAwait(false);
         var client = options.Client ?? runner.Locator.ForServer(server.Major) ?? throw new PgToolException(PgTool.PgDump,
             PgFailureKind.ServerVersionMismatch, null,
-            $"the server runs PostgreSQL {server.Text} and no installed pg_dump is that version or newer (installed: {string.Join(", ", runner.Locator.ListInstalled().Select(i => i.Major))}).",
+            $"the server runs PostgreSQL {server.Text} and no installed pg_dump is that version or newer (installed: {runner.Locator.DescribeInstalled()}).",
             "", $"Install postgresql-client-{server.Major} (pg_dump cannot dump a newer server).");
         var pgDumpVersion = await runner.GetVersionAsync(PgTool.PgDump, client, ct).ConfigureAwait(false);
 

@@ -89,4 +89,20 @@ public sealed class VersionSkewRestoreTests(VersionSkewFixture fixture, ITestOut
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AConfiguredClientDirectoryOlderThanTheServerIsRefusedToo()
+    {
+        var server = await fixture.ServerAsync(17);
+        var source = new PgConnectionInfo(server.Host, server.Port, EmbeddedPostgres.User, EmbeddedPostgres.Password, "postgres");
+        var runner = Pg.Runner(); // configured: the 15 bin directory
+
+        var e = await Assert.ThrowsAsync<PgToolException>(() => new BackupPipeline(runner)
+            .RunAsync(source, new MemoryStream(), new BackupOptions(new ArtifactEncodeOptions(fixture.Keys.Current))));
+        Assert.Equal(PgFailureKind.ServerVersionMismatch, e.Kind);
+        Assert.Contains("postgresql-client-17", e.Message);
+        Assert.Contains($"installed: {TestServices.PgBin} (PostgreSQL 15)", e.Message);
+        // A restore still uses the configured client: an older pg_restore can restore into a newer server.
+        Assert.Equal(TestServices.PgBin, runner.Locator.ForRestore(17).BinDirectory);
+    }
 }

@@ -48,11 +48,17 @@ public sealed class PgClientLocator
     /// <summary>
     /// The client to use against a server of <paramref name="serverMajor"/>: the same major if
     /// installed, else the lowest newer one (pg_dump must be at least the server's version; a newer
-    /// pg_restore needs SET filtering on older servers), else null. A configured bin directory wins.
+    /// pg_restore needs SET filtering on older servers), else null. A configured bin directory wins,
+    /// unless its path shows it is older than the server (…/15/bin for a 16 server): pg_dump would
+    /// only fail later with "server version mismatch".
     /// </summary>
     public PgClientInstallation? ForServer(int serverMajor)
     {
-        if (_binDirectory is not null) return Default;
+        if (_binDirectory is not null)
+        {
+            var configured = Default;
+            return configured.Major != 0 && configured.Major < serverMajor ? null : configured;
+        }
         var all = ListInstalled();
         return all.FirstOrDefault(i => i.Major == serverMajor) ?? all.FirstOrDefault(i => i.Major > serverMajor);
     }
@@ -64,6 +70,11 @@ public sealed class PgClientLocator
     /// restore into a newer server, as long as they can read the archive.
     /// </summary>
     public PgClientInstallation ForRestore(int serverMajor) => ForServer(serverMajor) ?? Default;
+
+    /// <summary>What is installed, for messages: the configured directory, else the majors found.</summary>
+    public string DescribeInstalled() => _binDirectory is not null
+        ? $"{_binDirectory} (PostgreSQL {(Default.Major == 0 ? "?" : Default.Major.ToString(CultureInfo.InvariantCulture))})"
+        : string.Join(", ", ListInstalled().Select(i => i.Major.ToString(CultureInfo.InvariantCulture)));
 
     private static int GuessMajor(string binDir)
     {
