@@ -1,5 +1,4 @@
 using BackupFunctions.Durable;
-using BackupFunctions.Targets;
 using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Activities;
@@ -21,13 +20,10 @@ public sealed class UploadArtifact(BackupEnvironment env) : TaskActivity<UploadR
         {
             var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");
             var ct = context.CancellationToken;
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             if (input.SourceTarget is { } sourceName)
             {
                 var source = env.FindTarget(sourceName) ?? throw new NonRetryableTaskException($"Source target '{sourceName}' is not configured on this host.");
-                await using var stream = await source.OpenReadAsync(input.ObjectKey, ct: ct);
-                var copied = await target.PutAsync(input.ObjectKey, stream, new PutOptions { ExpectedLength = input.ExpectedLength }, ct);
-                return new CopyOutcome(target.Name, input.ObjectKey, true, false, copied.Size, sw.Elapsed, null);
+                return await UploadCopy.FromTargetAsync(source, target, input.ObjectKey, input.ExpectedLength, ct);
             }
 
             if (!File.Exists(input.StagingPath))
@@ -35,8 +31,6 @@ public sealed class UploadArtifact(BackupEnvironment env) : TaskActivity<UploadR
                 throw new NonRetryableTaskException($"The {StagingMissingMarker} ({input.StagingPath}); copy from a target that holds the artifact.");
             }
 
-            await using var file = new FileStream(input.StagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var info = await target.PutAsync(input.ObjectKey, file, new PutOptions { ExpectedLength = file.Length }, ct);
-            return new CopyOutcome(target.Name, input.ObjectKey, true, false, info.Size, sw.Elapsed, null);
+            return await UploadCopy.RunAsync(target, input.StagingPath, input.ObjectKey, ct);
         });
 }

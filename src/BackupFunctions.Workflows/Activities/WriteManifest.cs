@@ -1,6 +1,6 @@
 using BackupFunctions.Durable;
 using BackupFunctions.Pipeline.Manifests;
-using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Activities;
 
@@ -13,9 +13,7 @@ public sealed class WriteManifest(BackupEnvironment env) : TaskActivity<WriteMan
         ActivityFailures.RunAsync(async () =>
         {
             var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");
-            var keys = ObjectKeys.For(input.Manifest);
-            using var json = new MemoryStream(ManifestSerializer.SerializeToUtf8Bytes(input.Manifest), writable: false);
-            await target.PutAsync(keys.Manifest, json, new PutOptions { ContentType = "application/json", ExpectedLength = json.Length }, context.CancellationToken);
+            await PublishManifest.RunAsync(target, input.Manifest, context.CancellationToken);
             return true;
         });
 }

@@ -40,8 +40,15 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
                 }
 
                 progress?.Report(new BackupProgress("manifest", target.Name, 0, null));
-                var error = await PublishManifest.RunAsync(target, manifest, ct).ConfigureAwait(false);
-                published.Add(error is null ? copy : copy with { Verified = false, Error = "manifest not written: " + error });
+                try
+                {
+                    await PublishManifest.RunAsync(target, manifest, ct).ConfigureAwait(false);
+                    published.Add(copy);
+                }
+                catch (TargetException e)
+                {
+                    published.Add(copy with { Verified = false, Error = "manifest not written: " + e.Message });
+                }
             }
 
             var good = published.Count(c => c.Verified);
@@ -58,17 +65,21 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
     private static async Task<CopyOutcome> UploadAndVerifyAsync(IBackupTarget target, StagedArtifact staged,
         IProgress<BackupProgress>? progress, CancellationToken ct)
     {
-        progress?.Report(new BackupProgress("upload", target.Name, 0, null));
-        var upload = await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
-        if (!upload.Uploaded)
+        var sw = Stopwatch.StartNew();
+        try
         {
-            progress?.Report(new BackupProgress("failed", target.Name, 0, upload.Error));
-            return upload;
+            progress?.Report(new BackupProgress("upload", target.Name, 0, null));
+            var upload = await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
+            progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
+            var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
+            progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));
+            return upload with { Verified = check.Verified, Error = check.Error, Duration = sw.Elapsed };
         }
-
-        progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
-        var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
-        progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));
-        return upload with { Verified = check.Verified, Error = check.Error, Duration = upload.Duration + check.Duration };
+        catch (TargetException e)
+        {
+            // One target failing must not stop the others: the run reports it as a failed copy.
+            progress?.Report(new BackupProgress("failed", target.Name, 0, e.Message));
+            return CopyOutcome.Failed(target.Name, staged.Keys.Artifact, e.Message, sw.Elapsed);
+        }
     }
 }

@@ -10,18 +10,10 @@ namespace BackupFunctions.Workflows.Operations;
 /// </summary>
 public static class PublishManifest
 {
-    public static async Task<string?> RunAsync(IBackupTarget target, BackupManifest manifest, CancellationToken ct = default)
+    public static async Task RunAsync(IBackupTarget target, BackupManifest manifest, CancellationToken ct = default)
     {
         var keys = ObjectKeys.For(manifest);
-        try
-        {
-            using var json = new MemoryStream(ManifestSerializer.SerializeToUtf8Bytes(manifest), writable: false);
-            await target.PutAsync(keys.Manifest, json, new PutOptions { ContentType = "application/json", ExpectedLength = json.Length }, ct).ConfigureAwait(false);
-            return null;
-        }
-        catch (TargetException e)
-        {
-            return e.Message;
-        }
+        using var json = new MemoryStream(ManifestSerializer.SerializeToUtf8Bytes(manifest), writable: false);
+        await target.PutAsync(keys.Manifest, json, new PutOptions { ContentType = "application/json", ExpectedLength = json.Length }, ct).ConfigureAwait(false);
     }
 }

@@ -6,21 +6,25 @@ namespace BackupFunctions.Workflows.Operations;
 /// <summary>
 /// Uploads a staged artifact to one target under its deterministic key. The staging file is
 /// opened per target, so each upload streams it independently and a retry can rewind it.
+/// Storage failures propagate as <see cref="TargetException"/>: the caller decides whether that is
+/// a failed copy (the CLI) or a retry (an activity).
 /// </summary>
 public static class UploadCopy
 {
     public static async Task<CopyOutcome> RunAsync(IBackupTarget target, string stagingPath, string objectKey, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
-        try
-        {
-            await using var source = new FileStream(stagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = source.Length }, ct).ConfigureAwait(false);
-            return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
-        }
-        catch (TargetException e)
-        {
-            return CopyOutcome.Failed(target.Name, objectKey, e.Message, sw.Elapsed);
-        }
+        await using var source = new FileStream(stagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = source.Length }, ct).ConfigureAwait(false);
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
+    }
+
+    /// <summary>Copies the artifact from another target's copy (the staging file is on another host).</summary>
+    public static async Task<CopyOutcome> FromTargetAsync(IBackupTarget source, IBackupTarget target, string objectKey, long expectedLength, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        await using var stream = await source.OpenReadAsync(objectKey, ct: ct).ConfigureAwait(false);
+        var info = await target.PutAsync(objectKey, stream, new PutOptions { ExpectedLength = expectedLength }, ct).ConfigureAwait(false);
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
     }
 }

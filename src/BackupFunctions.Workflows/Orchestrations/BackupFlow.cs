@@ -18,6 +18,37 @@ internal static class BackupFlow
         context.CurrentUtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)
         + "-" + context.NewGuid().ToString("N")[..8];
 
+    /// <summary>
+    /// Preflight, stage the artifact with the activity <paramref name="stage"/> names, then distribute it.
+    /// A failure before any upload alerts and fails the orchestration; a run with no verified copy fails it too.
+    /// </summary>
+    public static async Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, WorkflowRetries retries, BackupRequest input,
+        string kind, Func<string, PreflightResult, (string Activity, object Input)> stage)
+    {
+        var backupId = input.BackupId ?? NewBackupId(context);
+        var status = new BackupStatus { BackupId = backupId, Database = input.Database };
+        context.SetCustomStatus(status);
+        StagedArtifact staged;
+        PreflightResult preflight;
+        try
+        {
+            preflight = await context.CallActivityAsync<PreflightResult>(nameof(PreflightSource),
+                new PreflightRequest(input.Database, kind, input.TenantId, input.Targets), retries.Default);
+            var (activity, request) = stage(backupId, preflight);
+            status.Database = kind == BackupKinds.Files ? ArchiveFilesToStaging.FilesDatabase : preflight.Database;
+            status.Step = kind == BackupKinds.Files ? "archive" : "dump";
+            context.SetCustomStatus(status);
+            staged = await context.CallActivityAsync<StagedArtifact>(activity, request, retries.Default);
+        }
+        catch (TaskFailedException e)
+        {
+            await FailBeforeUploadAsync(context, retries, status, kind, input.Database, e);
+            throw;
+        }
+
+        return ThrowIfFailed(await DistributeAsync(context, retries, staged, preflight.Targets, status));
+    }
+
     public static async Task<BackupRunSummary> DistributeAsync(TaskOrchestrationContext context, WorkflowRetries retries, StagedArtifact staged,
         IReadOnlyList<string> targets, BackupStatus status)
     {

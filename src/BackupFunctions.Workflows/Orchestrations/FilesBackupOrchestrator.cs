@@ -1,7 +1,6 @@
 using BackupFunctions.Durable;
 using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Models;
-using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Orchestrations;
 
@@ -9,27 +8,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 [DurableTask(OrchestrationNames.FilesBackup)]
 public sealed class FilesBackupOrchestrator(WorkflowRetries retries) : TaskOrchestrator<BackupRequest, BackupRunSummary>
 {
-    public override async Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input)
-    {
-        var backupId = input.BackupId ?? BackupFlow.NewBackupId(context);
-        var status = new BackupStatus { BackupId = backupId, Database = ArchiveFilesToStaging.FilesDatabase, Step = "archive" };
-        context.SetCustomStatus(status);
-        StagedArtifact staged;
-        PreflightResult preflight;
-        try
-        {
-            // The preflight resolves the target names; the database check it also makes is cheap.
-            preflight = await context.CallActivityAsync<PreflightResult>(nameof(PreflightSource),
-                new PreflightRequest(null, BackupKinds.Files, null, input.Targets), retries.Default);
-            staged = await context.CallActivityAsync<StagedArtifact>(nameof(ArchiveFiles),
-                new ArchiveFilesRequest(backupId, context.CurrentUtcDateTime), retries.Default);
-        }
-        catch (TaskFailedException e)
-        {
-            await BackupFlow.FailBeforeUploadAsync(context, retries, status, BackupKinds.Files, null, e);
-            throw;
-        }
-
-        return BackupFlow.ThrowIfFailed(await BackupFlow.DistributeAsync(context, retries, staged, preflight.Targets, status));
-    }
+    public override Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input) =>
+        BackupFlow.RunAsync(context, retries, input, BackupKinds.Files, (backupId, _) =>
+            (nameof(ArchiveFiles), new ArchiveFilesRequest(backupId, context.CurrentUtcDateTime)));
 }

@@ -13,30 +13,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 [DurableTask(OrchestrationNames.FullBackup)]
 public sealed class FullBackupOrchestrator(WorkflowRetries retries) : TaskOrchestrator<BackupRequest, BackupRunSummary>
 {
-    public override async Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input)
-    {
-        var backupId = input.BackupId ?? BackupFlow.NewBackupId(context);
-        var status = new BackupStatus { BackupId = backupId, Database = input.Database };
-        context.SetCustomStatus(status);
-        StagedArtifact staged;
-        PreflightResult preflight;
-        try
-        {
-            preflight = await context.CallActivityAsync<PreflightResult>(nameof(PreflightSource),
-                new PreflightRequest(input.Database, BackupKinds.Full, null, input.Targets), retries.Default);
-            status.Database = preflight.Database;
-            status.Step = "dump";
-            context.SetCustomStatus(status);
-            staged = await context.CallActivityAsync<StagedArtifact>(nameof(DumpCompressEncrypt),
-                new DumpRequest(backupId, context.CurrentUtcDateTime, preflight.Database) { Kind = BackupKind.Full }, retries.Default);
-        }
-        catch (TaskFailedException e)
-        {
-            await BackupFlow.FailBeforeUploadAsync(context, retries, status, BackupKinds.Full, input.Database, e);
-            throw;
-        }
-
-        var summary = await BackupFlow.DistributeAsync(context, retries, staged, preflight.Targets, status);
-        return BackupFlow.ThrowIfFailed(summary);
-    }
+    public override Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input) =>
+        BackupFlow.RunAsync(context, retries, input, BackupKinds.Full, (backupId, preflight) =>
+            (nameof(DumpCompressEncrypt), new DumpRequest(backupId, context.CurrentUtcDateTime, preflight.Database) { Kind = BackupKind.Full }));
 }
