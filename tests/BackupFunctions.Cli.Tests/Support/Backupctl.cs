@@ -30,7 +30,10 @@ public static class Backupctl
 {
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "backupctl.dll");
 
-    public static async Task<CliRun> RunAsync(params string[] args)
+    public static Task<CliRun> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs backupctl with extra environment variables (settings override the config file, as in production).</summary>
+    public static async Task<CliRun> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -45,6 +48,11 @@ public static class Backupctl
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("BackupFunctions__", StringComparison.OrdinalIgnoreCase) || k == "BACKUPFUNCTIONS_CONFIG").ToList())
         {
             psi.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
         }
 
         using var process = Process.Start(psi)!;
