@@ -11,15 +11,7 @@ internal static class Pg
 
     public static PgToolRunner Runner(string? binDir = null) => new(new PgClientLocator(binDir ?? TestServices.PgBin));
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BackupFunctions.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Repository root (BackupFunctions.sln) not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => RepoPaths.Root;
 
     public static Task LoadSampleAsync(TempDatabase db) =>
         Runner().RunAsync(PgTool.Psql, Connection(db.Name), ["-v", "ON_ERROR_STOP=1", "-q", "-f", Path.Combine(RepoRoot, "scripts", "sample-db.sql")]);
