@@ -52,7 +52,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         var error = await Assert.ThrowsAsync<WrongKeyException>(() => new RestoreRunner(env).RunAsync(entry, env.Source(destination)));
         Assert.Equal(ThreeTargets.KeyId, error.KeyId);
         Assert.Contains($"'{ThreeTargets.KeyId}'", error.Message);
-        Assert.Empty(await Sql.RowCountsAsync(destination));
+        Assert.False(await Sql.DatabaseExistsAsync(destination), "a failed restore must not leave the database it created behind");
 
         await AssertUnchangedAndStillGoodAsync(entry, before);
     }
@@ -75,7 +75,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         var destination = NewDatabaseName();
         var error = await Assert.ThrowsAsync<UnknownKeyException>(() => new RestoreRunner(env).RunAsync(entry, env.Source(destination)));
         Assert.Equal(ThreeTargets.KeyId, error.KeyId);
-        Assert.Empty(await Sql.RowCountsAsync(destination));
+        Assert.False(await Sql.DatabaseExistsAsync(destination), "a failed restore must not leave the database it created behind");
 
         await AssertUnchangedAndStillGoodAsync(entry, before);
     }

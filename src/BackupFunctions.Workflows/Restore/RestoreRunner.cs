@@ -23,8 +23,31 @@ public sealed class RestoreRunner(BackupEnvironment env)
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
+        var created = await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
+        try
+        {
+            var result = await RestoreIntoAsync(entry, destination, sw, progress, ct).ConfigureAwait(false);
+            if (created && result.ServedBy is null)
+            {
+                // Nothing was restored into the database this run created. (One restored with differing row
+                // counts is kept: it is the evidence a person needs.)
+                await DropDatabaseAsync(destination).ConfigureAwait(false);
+            }
+
+            return result;
+        }
+        catch when (created)
+        {
+            // A database this run created and could not fill is only clutter that looks like a restore.
+            await DropDatabaseAsync(destination).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<RestoreRunResult> RestoreIntoAsync(CatalogEntry entry, PgConnectionInfo destination, Stopwatch sw,
+        IProgress<string>? progress, CancellationToken ct)
+    {
         var manifest = entry.Manifest;
-        await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
 
         var attempts = new List<RestoreAttempt>();
         var pipeline = new RestorePipeline(env.Tools, env.LoggerFactory.CreateLogger<RestorePipeline>());
@@ -84,8 +107,16 @@ public sealed class RestoreRunner(BackupEnvironment env)
         return ordered.Distinct();
     }
 
-    /// <summary>Creates the destination database when it does not exist yet; an existing one is restored into as is.</summary>
-    private static async Task EnsureDatabaseExistsAsync(PgConnectionInfo destination, CancellationToken ct)
+    private static async Task DropDatabaseAsync(PgConnectionInfo destination)
+    {
+        await using var conn = new NpgsqlConnection(destination.WithDatabase("postgres").ToNpgsqlConnectionString());
+        await conn.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {QuoteIdent(destination.Database)} WITH (FORCE)", conn);
+        await drop.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the destination database when it does not exist yet (returns true then); an existing one is restored into as is.</summary>
+    private static async Task<bool> EnsureDatabaseExistsAsync(PgConnectionInfo destination, CancellationToken ct)
     {
         var admin = destination.WithDatabase("postgres");
         await using var conn = new NpgsqlConnection(admin.ToNpgsqlConnectionString());
@@ -104,7 +135,10 @@ public sealed class RestoreRunner(BackupEnvironment env)
         {
             await using var create = new NpgsqlCommand($"CREATE DATABASE {QuoteIdent(destination.Database)}", conn);
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return true;
         }
+
+        return false;
     }
 
     private static string QuoteIdent(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
