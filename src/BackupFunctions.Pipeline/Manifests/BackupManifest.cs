@@ -44,4 +44,14 @@ public sealed record BackupManifest
     public required string ArtifactKey { get; init; }
     public IReadOnlyList<TargetCopy> Copies { get; init; } = [];
     public string? OrchestrationInstanceId { get; init; }
+
+    /// <summary>
+    /// The cluster globals (roles, memberships, role settings) from <c>pg_dumpall --globals-only --no-role-passwords</c>,
+    /// as a base64 artifact encrypted like the dump. Small, so it travels inside the manifest of every
+    /// target; a restore onto a fresh server recreates the missing roles from it before pg_restore.
+    /// </summary>
+    public string? GlobalsArtifact { get; init; }
+
+    /// <summary>Hex SHA-256 of the decoded globals artifact bytes (before base64).</summary>
+    public string? GlobalsSha256 { get; init; }
 }

@@ -58,7 +58,35 @@ public static class DumpToStaging
             throw;
         }
 
-        return new StagedArtifact(request.BackupId, request.Kind, source.Database, request.TenantId, request.CreatedAt, finalPath, keys, result);
+        var staged = new StagedArtifact(request.BackupId, request.Kind, source.Database, request.TenantId, request.CreatedAt, finalPath, keys, result);
+        return request.Kind == BackupKind.Full ? await WithGlobalsAsync(env, pipeline, source, options.Artifact, staged, ct).ConfigureAwait(false) : staged;
+    }
+
+    /// <summary>Globals larger than this are left out of the manifest (it passes through orchestration history).</summary>
+    public const int MaxGlobalsBytes = 256 * 1024;
+
+    /// <summary>
+    /// Adds the cluster globals to a full backup. A role without the rights to read them still gets its
+    /// backup, with a warning: a restore onto a server that has the roles does not need them.
+    /// </summary>
+    private static async Task<StagedArtifact> WithGlobalsAsync(BackupEnvironment env, BackupPipeline pipeline, PgConnectionInfo source,
+        ArtifactEncodeOptions encode, StagedArtifact staged, CancellationToken ct)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            var globals = await pipeline.DumpGlobalsAsync(source, buffer, encode, includeRolePasswords: false, client: null, ct).ConfigureAwait(false);
+            if (buffer.Length > MaxGlobalsBytes)
+            {
+                return staged with { GlobalsWarning = $"Cluster globals are {buffer.Length} bytes encrypted, more than {MaxGlobalsBytes}; not stored in the manifest." };
+            }
+
+            return staged with { GlobalsArtifact = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length), GlobalsSha256 = globals.StoredSha256 };
+        }
+        catch (PgOperationException e)
+        {
+            return staged with { GlobalsWarning = "Cluster globals (roles) were not backed up: " + e.Message };
+        }
     }
 
     public static string StagingPath(BackupEnvironment env, string backupId)

@@ -37,6 +37,8 @@ public static class ManifestBuilder
                 .Select(c => new TargetCopy(c.Target, c.ObjectKey, c.Verified, c.Verified ? verifiedAt : null))
                 .ToList(),
             OrchestrationInstanceId = instanceId,
+            GlobalsArtifact = staged.GlobalsArtifact,
+            GlobalsSha256 = staged.GlobalsSha256,
         };
     }
 }

@@ -12,4 +12,12 @@ public sealed record StagedArtifact(
     DateTimeOffset CreatedAt,
     string StagingPath,
     BackupObjectKeys Keys,
-    BackupResult Result);
+    BackupResult Result)
+{
+    /// <summary>The encrypted globals (roles) as base64, or null when they were not taken (see <see cref="GlobalsWarning"/>).</summary>
+    public string? GlobalsArtifact { get; init; }
+
+    public string? GlobalsSha256 { get; init; }
+
+    public string? GlobalsWarning { get; init; }
+}

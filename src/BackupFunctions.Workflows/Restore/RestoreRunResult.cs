@@ -13,4 +13,8 @@ public sealed record RestoreRunResult(
     IReadOnlyList<RowCountMismatch> Mismatches,
     IReadOnlyList<string> Warnings,
     TimeSpan Duration,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Roles this restore created on the destination from the backup's globals (none when all existed).</summary>
+    public IReadOnlyList<string> RolesCreated { get; init; } = [];
+}

@@ -49,6 +49,12 @@ public sealed class RestoreRunner(BackupEnvironment env)
     {
         var manifest = entry.Manifest;
 
+        var rolesCreated = await GlobalsRestorer.CreateMissingRolesAsync(manifest, env.Keys, destination, ct).ConfigureAwait(false);
+        if (rolesCreated.Count > 0)
+        {
+            progress?.Report($"created missing roles (without passwords): {string.Join(", ", rolesCreated)}");
+        }
+
         var attempts = new List<RestoreAttempt>();
         var pipeline = new RestorePipeline(env.Tools, env.LoggerFactory.CreateLogger<RestorePipeline>());
         var options = new RestoreOptions
@@ -86,7 +92,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
                 ? "No configured target holds a copy of this backup."
                 : "Every target that holds a copy failed: " + string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Error}"));
             return new RestoreRunResult(manifest.BackupId, destination.Database, false, null, attempts, expected,
-                new Dictionary<string, long>(), [], [], sw.Elapsed, error);
+                new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = rolesCreated };
         }
 
         progress?.Report("comparing row counts");
@@ -94,7 +100,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
         var mismatches = RowCountComparer.Compare(expected, actual);
         return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
             mismatches, restored.Warnings, sw.Elapsed,
-            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.");
+            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = rolesCreated };
     }
 
     /// <summary>Targets with a verified copy first (in configured order), then any other target that has the manifest.</summary>
