@@ -11,4 +11,10 @@ public sealed class SourceOptions
 
     /// <summary>Directory of pg_dump/pg_restore; empty picks from /usr/lib/postgresql/*/bin by server version.</summary>
     public string? PgBinDirectory { get; set; }
+
+    /// <summary>
+    /// Store role password hashes with the cluster globals of a full backup. Off by default: the
+    /// hashes are credentials, and a restore onto a fresh server then creates roles without passwords.
+    /// </summary>
+    public bool IncludeRolePasswords { get; set; }
 }

@@ -75,7 +75,7 @@ public static class DumpToStaging
         try
         {
             using var buffer = new MemoryStream();
-            var globals = await pipeline.DumpGlobalsAsync(source, buffer, encode, includeRolePasswords: false, client: null, ct).ConfigureAwait(false);
+            var globals = await pipeline.DumpGlobalsAsync(source, buffer, encode, env.Options.Source.IncludeRolePasswords, client: null, ct).ConfigureAwait(false);
             if (buffer.Length > MaxGlobalsBytes)
             {
                 return staged with { GlobalsWarning = $"Cluster globals are {buffer.Length} bytes encrypted, more than {MaxGlobalsBytes}; not stored in the manifest." };
