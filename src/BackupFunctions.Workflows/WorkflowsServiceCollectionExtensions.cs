@@ -41,6 +41,7 @@ public static class WorkflowsServiceCollectionExtensions
         .AddOrchestrator<TestRestoreOrchestrator>()
         .AddOrchestrator<RestoreOrchestrator>()
         .AddOrchestrator<RetentionOrchestrator>()
+        .AddOrchestrator<DisasterRecoveryOrchestrator>()
         .AddActivity<PreflightSource>()
         .AddActivity<DumpCompressEncrypt>()
         .AddActivity<ArchiveFiles>()
@@ -56,5 +57,8 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<RecordRestore>()
         .AddActivity<ListRecentBackups>()
         .AddActivity<RecordVerification>()
-        .AddActivity<ApplyRetention>();
+        .AddActivity<ApplyRetention>()
+        .AddActivity<PreflightRestoreTarget>()
+        .AddActivity<RunPostChecks>()
+        .AddActivity<CallCutoverWebhook>();
 }

@@ -33,6 +33,8 @@ public sealed class BackupFunctionsOptions
 
     public WorkflowRetryOptions Retries { get; set; } = new();
 
+    public DisasterRecoveryOptions DisasterRecovery { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.

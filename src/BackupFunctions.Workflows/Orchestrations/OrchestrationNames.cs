@@ -10,4 +10,5 @@ public static class OrchestrationNames
     public const string TestRestore = "TestRestoreOrchestrator";
     public const string Restore = "RestoreOrchestrator";
     public const string Retention = "RetentionOrchestrator";
+    public const string DisasterRecovery = "DisasterRecoveryOrchestrator";
 }
