@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Backup and restore vs pg_dump and pgBackRest (issue 6's harness).
 #
-#   bench/run.sh [--size small|default] [--repeat N] [--no-docs]
+#   bench/run.sh [--size small|default] [--repeat N] [--only DBNAME] [--no-docs]
 #
 # --repeat N runs every measurement N times and keeps the fastest (the machine is shared; 1 by default).
 #
@@ -24,10 +24,12 @@ cd "$ROOT"
 SIZE=small
 WRITE_DOCS=1
 REPEAT=1
+ONLY=
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
     --no-docs) WRITE_DOCS=0; shift ;;
     *) echo "usage: bench/run.sh [--size small|default] [--repeat N (fastest of N)] [--no-docs]" >&2; exit 2 ;;
   esac
@@ -38,6 +40,12 @@ case "$SIZE" in
   default) DBS=("bench_1gb:30:550" "bench_5gb:150:2750") ;;
   *) echo "--size small|default" >&2; exit 2 ;;
 esac
+# --only NAME: just one of the size's databases (e.g. --size default --only bench_1gb)
+if [ -n "$ONLY" ]; then
+  keep=(); for d in "${DBS[@]}"; do [ "${d%%:*}" = "$ONLY" ] && keep+=("$d"); done
+  [ ${#keep[@]} -gt 0 ] || { echo "--only: no database '$ONLY' at size $SIZE" >&2; exit 2; }
+  DBS=("${keep[@]}")
+fi
 
 START_EPOCH=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
