@@ -49,7 +49,7 @@ public sealed class DisasterRecoveryReport
 
     public DateTimeOffset? CompletedAt { get; set; }
 
-    /// <summary>From the start of the orchestration (approval wait included) to the end of cutover.</summary>
+    /// <summary>From the start of the orchestration (approval wait included) to the end of cutover (step 8), in seconds.</summary>
     public double? TimeToRecoverSeconds { get; set; }
 
     public double RtoTargetSeconds { get; set; }

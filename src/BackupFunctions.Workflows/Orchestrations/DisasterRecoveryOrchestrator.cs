@@ -179,13 +179,12 @@ public sealed class DisasterRecoveryOrchestrator(WorkflowRetries retries, Backup
             steps.Skip("BackupFunctions:DisasterRecovery:CutoverWebhookUrl is not set");
         }
 
-        // 9. Time to recover (orchestration clock, approval included) against the RTO.
+        // 9. Time to recover (orchestration clock, from the start, approval included, to the end of cutover) against the RTO.
         steps.Begin(9, StepReport, null);
         var now = context.CurrentUtcDateTime;
         var ttr = now - report.StartedAt;
         report.TimeToRecoverSeconds = Math.Round(ttr.TotalSeconds, 2);
         report.RtoMet = ttr <= input.RtoTarget;
-        report.CompletedAt = now;
         if (report.RtoMet == false)
         {
             await AlertAsync(context, "critical", "dr.rto.exceeded",
@@ -194,6 +193,7 @@ public sealed class DisasterRecoveryOrchestrator(WorkflowRetries retries, Backup
 
         await RecordAsync(context, input, report, succeeded: true);
         report.Status = "succeeded";
+        report.CompletedAt = context.CurrentUtcDateTime;
         steps.Done($"recovered in {ttr} against an RTO of {input.RtoTarget}: {(report.RtoMet == true ? "met" : "NOT met")}");
         report.CurrentStep = null;
         context.SetCustomStatus(report);
