@@ -99,6 +99,29 @@ public sealed class ProductApiTests(TestHostFixture fixture) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Disaster_recovery_needs_the_admin_key_a_new_server_and_no_password_in_the_request()
+    {
+        const string body = """{"backupId":"latest","database":"app","targetConnectionString":"Host=new-db;Username=restorer"}""";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous.PostAsync("/api/dr", HttpJson.Body(body))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.FunctionClient.PostAsync("/api/dr", HttpJson.Body(body))).StatusCode);
+
+        var missing = await fixture.AdminClient.PostAsync("/api/dr", HttpJson.Body("""{"backupId":"latest"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("targetConnectionString is required", (await missing.JsonAsync()).GetRawText());
+        var password = await fixture.AdminClient.PostAsync("/api/dr", HttpJson.Body("""{"targetConnectionString":"Host=new-db;Username=u;Password=secret"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, password.StatusCode);
+        Assert.DoesNotContain("secret", (await password.JsonAsync()).GetRawText());
+
+        var started = await fixture.AdminClient.PostAsync("/api/dr", HttpJson.Body(body));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var payload = await started.JsonAsync();
+        Assert.StartsWith("dr-", payload.Str("id"));
+        Assert.Contains("/raiseEvent/{eventName}", payload.Str("sendEventPostUri"));
+        var done = await fixture.AdminClient.StatusUntilAsync(payload.Str("statusQueryGetUri"), "Completed");
+        Assert.Equal(OrchestrationNames.DisasterRecovery, done.Str("name"));
+    }
+
+    [Fact]
     public async Task A_restore_with_test_true_starts_the_test_restore_orchestration()
     {
         var started = await fixture.AdminClient.PostAsync("/api/restores", HttpJson.Body("{\"backupId\":\"latest\",\"test\":true}"));
@@ -175,12 +198,5 @@ public sealed class ProductApiTests(TestHostFixture fixture) : IClassFixture<Tes
         var ready = await fixture.Anonymous.GetAsync("/healthz/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("ready", (await ready.JsonAsync()).Str("status"));
-    }
-
-    [Fact]
-    public async Task Disaster_recovery_is_not_served_yet()
-    {
-        // POST /api/dr belongs to the DR issue; until then the route does not exist rather than pretending.
-        Assert.Equal(HttpStatusCode.NotFound, (await fixture.AdminClient.PostAsync("/api/dr", HttpJson.Body("{}"))).StatusCode);
     }
 }

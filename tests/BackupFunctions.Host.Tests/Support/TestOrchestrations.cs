@@ -38,7 +38,7 @@ public static class TestOrchestrations
                  {
                      OrchestrationNames.FullBackup, OrchestrationNames.TenantBackup, OrchestrationNames.FilesBackup,
                      OrchestrationNames.VerifyIntegrity, OrchestrationNames.TestRestore, OrchestrationNames.Restore,
-                     OrchestrationNames.Retention,
+                     OrchestrationNames.Retention, OrchestrationNames.DisasterRecovery,
                  })
         {
             registry.AddOrchestratorFunc<JsonElement?, JsonElement?>(name, (_, input) => Task.FromResult(input));

@@ -38,6 +38,7 @@ public sealed class FunctionAppLayoutTests
     [Theory]
     [InlineData("StartBackup", "post", "backups")]
     [InlineData("StartRestore", "post", "restores")]
+    [InlineData("StartDisasterRecovery", "post", "dr")]
     [InlineData("ListBackups", "get", "backups")]
     [InlineData("GetBackup", "get", "backups/{id}")]
     [InlineData("ListRestores", "get", "restores")]
