@@ -206,8 +206,12 @@ public sealed class DisasterRecoveryOrchestrator(WorkflowRetries retries, Backup
             return input.TargetDatabase;
         }
 
+        // The connection string's database counts only when it names one: "postgres" and the templates
+        // are where a client connects to, never what a recovery should fill.
         var fromConnection = new Npgsql.NpgsqlConnectionStringBuilder(input.TargetConnectionString).Database;
-        return !string.IsNullOrWhiteSpace(fromConnection) ? fromConnection : backup.Manifest.Database;
+        return !string.IsNullOrWhiteSpace(fromConnection) && fromConnection is not ("postgres" or "template0" or "template1")
+            ? fromConnection
+            : backup.Manifest.Database;
     }
 
     private static string? ApprovedBy(System.Text.Json.JsonElement? approval) => approval switch

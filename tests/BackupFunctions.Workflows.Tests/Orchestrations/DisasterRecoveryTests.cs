@@ -206,6 +206,49 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task An_exceeded_rto_completes_the_recovery_but_raises_a_critical_alert()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(db.Name);
+        await using var engine = await EngineHarness.StartAsync(targets.Options);
+        var backup = await BackUpAsync(engine);
+        var target = NewDatabaseName();
+        try
+        {
+            var run = await engine.RunAsync(OrchestrationNames.DisasterRecovery, new DisasterRecoveryRequest
+            {
+                TargetConnectionString = TestServices.PgConnectionString(),
+                TargetDatabase = target,
+                SkipApproval = true,
+                RtoTarget = TimeSpan.FromMilliseconds(1),
+            });
+
+            Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, run.FailureDetails?.ErrorMessage);
+            var report = run.ReadOutputAs<DisasterRecoveryReport>()!;
+            Assert.Equal("succeeded", report.Status);
+            Assert.False(report.RtoMet);
+            Assert.Equal(0.001, report.RtoTargetSeconds);
+            Assert.Equal(backup.RowCounts.Values.Sum(), report.RowsVerified);
+            Assert.Equal(DisasterRecoveryStep.Skipped, report.Steps.Single(s => s.Number == 8).Status);
+            Assert.Contains(await engine.Catalog.ListAlertsAsync(), a => a.Code == "dr.rto.exceeded" && a.Severity == "critical" && a.Message.Contains(backup.BackupId));
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(target);
+        }
+    }
+
+    [Fact]
+    public void The_request_validator_rejects_a_password_and_a_missing_server()
+    {
+        Assert.Contains(RequestValidator.Validate(new DisasterRecoveryRequest()), e => e.StartsWith("targetConnectionString is required", StringComparison.Ordinal));
+        Assert.Contains(RequestValidator.Validate(new DisasterRecoveryRequest { TargetConnectionString = "Host=h;Username=u;Password=secret" }),
+            e => e.Contains("must not contain a password"));
+        Assert.Contains(RequestValidator.Validate(new DisasterRecoveryRequest { TargetConnectionString = "Host=h;Username=u", RtoTarget = TimeSpan.Zero }),
+            e => e.StartsWith("rtoTarget", StringComparison.Ordinal));
+        Assert.Empty(RequestValidator.Validate(new DisasterRecoveryRequest { TargetConnectionString = "Host=h;Username=u" }));
+    }
+
     private static string NewDatabaseName() => "dr_" + Guid.NewGuid().ToString("N")[..16];
 
     internal sealed record TakenBackup(string BackupId, IReadOnlyDictionary<string, long> RowCounts);
