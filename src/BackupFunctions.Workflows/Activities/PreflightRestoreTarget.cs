@@ -27,14 +27,14 @@ public sealed class PreflightRestoreTarget : TaskActivity<RestoreTargetPreflight
             {
                 conn = await new DatabaseInspector(server.WithDatabase("postgres")).OpenAsync(ct);
             }
-            catch (PostgresException e)
-            {
-                throw new NonRetryableTaskException($"The new server {where} refused the connection: {e.MessageText}. Check the user and the .pgpass entry.", e);
-            }
-            catch (NpgsqlException e)
+            catch (PgOperationException e) when (e.Kind is PgFailureKind.Unreachable or PgFailureKind.ConnectionLost)
             {
                 // Unreachable may be temporary (the server is still starting): retried by the policy.
                 throw new IOException($"The new server {where} is not reachable: {e.Message}", e);
+            }
+            catch (PgOperationException e)
+            {
+                throw new NonRetryableTaskException($"The new server {where} refused the connection: {e.Message}", e);
             }
 
             await using (conn)

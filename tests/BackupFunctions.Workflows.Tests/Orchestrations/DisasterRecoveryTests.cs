@@ -207,6 +207,26 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_unreachable_new_server_fails_the_preflight_step_clearly()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(db.Name);
+        await using var engine = await EngineHarness.StartAsync(targets.Options);
+        await BackUpAsync(engine);
+
+        var run = await engine.RunAsync(OrchestrationNames.DisasterRecovery, new DisasterRecoveryRequest
+        {
+            TargetConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Timeout=3",
+            TargetDatabase = NewDatabaseName(),
+            SkipApproval = true,
+        });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        Assert.Contains("step 2 (preflight new server)", run.FailureDetails!.ErrorMessage);
+        Assert.Contains("postgres@127.0.0.1:1 is not reachable", run.FailureDetails.ErrorMessage);
+        Assert.Contains(await engine.Catalog.ListAlertsAsync(), a => a.Code == "dr.failed" && a.Severity == "critical");
+    }
+
+    [Fact]
     public async Task An_exceeded_rto_completes_the_recovery_but_raises_a_critical_alert()
     {
         await using var targets = await ThreeTargets.CreateAsync(db.Name);
