@@ -29,7 +29,21 @@ public sealed class CallCutoverWebhook(BackupFunctionsOptions options) : TaskAct
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(options.DisasterRecovery.CutoverTimeout);
-        using var response = await Http.PostAsJsonAsync(uri, input, timeout.Token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await Http.PostAsJsonAsync(uri, input, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the cutover webhook {Shown(url)} did not answer within {options.DisasterRecovery.CutoverTimeout}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HttpRequestException($"the cutover webhook {Shown(url)} could not be reached: {e.Message}", e);
+        }
+
+        using var _ = response;
         var code = (int)response.StatusCode;
         if (response.IsSuccessStatusCode)
         {

@@ -161,6 +161,31 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_unreachable_cutover_webhook_fails_the_run_at_the_cutover_step_naming_it()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(db.Name);
+        var options = targets.Options;
+        options.DisasterRecovery = new DisasterRecoveryOptions { CutoverWebhookUrl = "http://127.0.0.1:1/hook?token=secret" };
+        await using var engine = await EngineHarness.StartAsync(options);
+        await BackUpAsync(engine);
+        var target = NewDatabaseName();
+        try
+        {
+            var run = await engine.RunAsync(OrchestrationNames.DisasterRecovery,
+                new DisasterRecoveryRequest { TargetConnectionString = TestServices.PgConnectionString(), TargetDatabase = target, SkipApproval = true });
+
+            Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+            Assert.Contains("step 8 (cutover webhook)", run.FailureDetails!.ErrorMessage);
+            Assert.Contains("http://127.0.0.1:1/hook could not be reached", run.FailureDetails.ErrorMessage);
+            Assert.DoesNotContain("secret", run.FailureDetails.ErrorMessage);
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(target);
+        }
+    }
+
+    [Fact]
     public async Task No_approval_within_the_timeout_fails_clearly_and_restores_nothing()
     {
         await using var targets = await ThreeTargets.CreateAsync(db.Name);
