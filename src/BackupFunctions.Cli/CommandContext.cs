@@ -13,10 +13,10 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
 
     public CliOutput Output { get; } = new(json);
 
-    public BackupFunctionsOptions LoadOptions()
+    public BackupFunctionsOptions LoadOptions(bool requireSource = true)
     {
         var options = CliConfiguration.Load(configPath);
-        var problems = options.Validate();
+        var problems = options.Validate(requireSource);
         if (problems.Count > 0)
         {
             throw new UsageException("The configuration is incomplete:\n  - " + string.Join("\n  - ", problems));
@@ -25,9 +25,9 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
         return options;
     }
 
-    public BackupEnvironment CreateEnvironment()
+    public BackupEnvironment CreateEnvironment(bool requireSource = true)
     {
-        var options = LoadOptions();
+        var options = LoadOptions(requireSource);
         _loggerFactory = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             // Logs go to stderr so stdout carries only the result (table or JSON).
@@ -43,6 +43,8 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
             throw new UsageException(e.Message);
         }
     }
+
+    public ILoggerFactory? Loggers => _loggerFactory;
 
     public void Dispose() => _loggerFactory?.Dispose();
 }

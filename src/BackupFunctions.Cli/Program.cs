@@ -12,4 +12,5 @@ root.Subcommands.Add(RestoreCommand.Create(global));
 root.Subcommands.Add(KeysCommand.Create(global));
 root.Subcommands.Add(TargetsCommand.Create(global));
 root.Subcommands.Add(CatalogCommand.Create(global));
+root.Subcommands.Add(DrCommand.Create(global));
 return await root.Parse(args).InvokeAsync();

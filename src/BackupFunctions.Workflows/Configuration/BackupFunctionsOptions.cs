@@ -39,10 +39,11 @@ public sealed class BackupFunctionsOptions
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
     /// </summary>
-    public IReadOnlyList<string> Validate()
+    /// <param name="requireSource">False for work that only reads the targets (a disaster recovery, where the source is gone).</param>
+    public IReadOnlyList<string> Validate(bool requireSource = true)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Source.ConnectionString))
+        if (requireSource && string.IsNullOrWhiteSpace(Source.ConnectionString))
         {
             problems.Add("BackupFunctions:Source:ConnectionString is not set: give the connection string of the server to back up.");
         }

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using BackupFunctions.Cli.Output;
+using BackupFunctions.Durable;
+using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Workflows;
+using BackupFunctions.Workflows.Models;
+using BackupFunctions.Workflows.Orchestrations;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Spectre.Console;
+
+namespace BackupFunctions.Cli.Commands;
+
+/// <summary>
+/// backupctl dr: the disaster-recovery orchestration run from this machine with only the targets'
+/// settings and the keys. The control database may be gone: the durable state and the catalog live
+/// in an ephemeral database on the new server, dropped at the end.
+/// </summary>
+public static class DrCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var backup = new Argument<string>("backup") { Description = "A backup id, or 'latest'.", DefaultValueFactory = _ => "latest" };
+        var to = new Option<string>("--to") { Description = "Connection string of the new server (its database, if any, is the one to create).", Required = true };
+        var database = new Option<string?>("--database", "-d") { Description = "With 'latest': the newest backup of this source database." };
+        var targetDatabase = new Option<string?>("--target-database") { Description = "Database to create on the new server (default: the backup's)." };
+        var yes = new Option<bool>("--yes") { Description = "Approve up front (no prompt). Needed when stdin is not a terminal." };
+        var rto = new Option<TimeSpan>("--rto") { Description = "Recovery time objective to report against.", DefaultValueFactory = _ => TimeSpan.FromHours(1) };
+        var keepState = new Option<bool>("--keep-state") { Description = "Keep the ephemeral state database (for inspection)." };
+        var command = new Command("dr", "Disaster recovery: choose the backup, preflight the new server, approve, restore, verify, post-checks, cutover, time to recover.")
+        {
+            backup, to, database, targetDatabase, yes, rto, keepState,
+        };
+        command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
+        {
+            if (!parse.GetValue(yes) && Console.IsInputRedirected)
+            {
+                throw new UsageException("Standard input is not a terminal, so approval cannot be asked: pass --yes to approve up front.");
+            }
+
+            var env = ctx.CreateEnvironment(requireSource: false);
+            var server = PgConnectionInfo.FromConnectionString(parse.GetValue(to)!);
+            var request = new DisasterRecoveryRequest
+            {
+                BackupId = parse.GetValue(backup)!,
+                Database = parse.GetValue(database),
+                TargetConnectionString = parse.GetValue(to)!,
+                TargetDatabase = parse.GetValue(targetDatabase),
+                SkipApproval = parse.GetValue(yes),
+                RtoTarget = parse.GetValue(rto),
+            };
+            var state = server.WithDatabase($"bf_dr_state_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..4]}");
+            await ExecAsync(server, $"CREATE DATABASE \"{state.Database}\"", ct);
+            try
+            {
+                return await RunAsync(ctx, env, state, request, ct);
+            }
+            finally
+            {
+                if (!parse.GetValue(keepState))
+                {
+                    await ExecAsync(server, $"DROP DATABASE IF EXISTS \"{state.Database}\" WITH (FORCE)", CancellationToken.None);
+                }
+            }
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext ctx, BackupEnvironment env, PgConnectionInfo state, DisasterRecoveryRequest request, CancellationToken ct)
+    {
+        env.Options.Control.ConnectionString = state.ToNpgsqlConnectionString();
+        await using var services = new ServiceCollection().AddLogging().AddBackupWorkflows(env.Options).BuildServiceProvider();
+        var durable = new DurableTaskOptions { ConnectionString = env.Options.Control.ConnectionString, TaskHubName = "dr" };
+        await using var worker = new DurableTaskWorker(durable, new DurableTaskRegistry().AddBackupWorkflows(), services, ctx.Loggers);
+        await worker.StartAsync(ct);
+        await using var client = new DurableTaskClient(durable);
+        try
+        {
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.DisasterRecovery, request, cancellation: ct);
+            var report = await FollowAsync(ctx, client, id, request.SkipApproval, ct);
+            Render(ctx.Output, report);
+            return report?.Status == "succeeded" ? ExitCodes.Success : ExitCodes.Failed;
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<DisasterRecoveryReport?> FollowAsync(CommandContext ctx, DurableTaskClient client, string id, bool approved, CancellationToken ct)
+    {
+        var seen = new HashSet<string>();
+        while (true)
+        {
+            var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct)
+                ?? throw new InvalidOperationException($"The DR orchestration {id} disappeared from the state store.");
+            var report = meta.RuntimeStatus is OrchestrationRuntimeStatus.Completed
+                ? meta.ReadOutputAs<DisasterRecoveryReport>()
+                : meta.ReadCustomStatusAs<DisasterRecoveryReport>();
+            foreach (var step in report?.Steps ?? [])
+            {
+                if (seen.Add($"{step.Number}:{step.Status}"))
+                {
+                    ctx.Output.Step($"step {step.Number} {step.Name}: {step.Status}{(step.Seconds is { } s ? $" ({s:F1} s)" : "")}{(step.Detail is null ? "" : " — " + step.Detail)}");
+                }
+            }
+
+            if (meta.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                if (meta.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+                {
+                    ctx.Output.Error(meta.FailureDetails?.ErrorMessage ?? $"Disaster recovery ended {meta.RuntimeStatus}.", ExitCodes.Failed);
+                }
+
+                return report;
+            }
+
+            if (!approved && report?.Steps.Any(s => s.Status == DisasterRecoveryStep.Waiting) == true)
+            {
+                approved = true;
+                var answer = ctx.Output.Progress.Ask<string>(
+                    $"Restore backup [bold]{Markup.Escape(report.BackupId ?? "?")}[/] ({Markup.Escape(report.SourceDatabase ?? "")}, {report.BackupCreatedAt:u}) onto {Markup.Escape(report.TargetServer ?? "")}/{Markup.Escape(report.TargetDatabase ?? "")}? Type [bold]approve[/]:");
+                if (!string.Equals(answer.Trim(), "approve", StringComparison.OrdinalIgnoreCase))
+                {
+                    await client.TerminateInstanceAsync(id, "not approved by the operator", ct);
+                    throw new UsageException("Not approved: nothing was restored.");
+                }
+
+                await client.RaiseEventAsync(id, "Approve", new { by = Environment.UserName }, ct);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+    }
+
+    private static void Render(CliOutput output, DisasterRecoveryReport? report)
+    {
+        if (report is null)
+        {
+            return;
+        }
+
+        if (output.Json)
+        {
+            output.WriteJson(report);
+            return;
+        }
+
+        var table = new Table().Title($"Disaster recovery of {report.BackupId} onto {report.TargetServer}/{report.TargetDatabase}")
+            .AddColumn("#").AddColumn("step").AddColumn("status").AddColumn(new TableColumn("seconds").RightAligned()).AddColumn("detail");
+        foreach (var s in report.Steps)
+        {
+            table.AddRow(s.Number.ToString(), Markup.Escape(s.Name), Markup.Escape(s.Status), s.Seconds?.ToString("F1") ?? "", Markup.Escape(s.Detail ?? ""));
+        }
+
+        output.Console.Write(table);
+        output.Console.MarkupLine(Markup.Escape(
+            $"served by {report.ServedBy}; {report.TablesVerified} tables, {report.RowsVerified} rows verified; " +
+            $"time to recover {report.TimeToRecoverSeconds:F1} s against an RTO of {report.RtoTargetSeconds:F0} s ({(report.RtoMet == true ? "met" : "NOT met")})"));
+    }
+
+    private static async Task ExecAsync(PgConnectionInfo server, string sql, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(server.WithDatabase("postgres").ToNpgsqlConnectionString());
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
