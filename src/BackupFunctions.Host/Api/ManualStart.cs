@@ -1,0 +1,38 @@
+using BackupFunctions.Durable;
+using BackupFunctions.Host.Http;
+using BackupFunctions.Host.Logging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace BackupFunctions.Host.Api;
+
+/// <summary>
+/// What every "start work" endpoint does: read the JSON body, validate it (400 problem details that
+/// say what is wrong), start the orchestration under a fresh id, and answer 202 with the management payload.
+/// </summary>
+internal static class ManualStart
+{
+    public static async Task<IResult> HandleAsync<T>(
+        HttpContext http, DurableTaskClient client, ManagementUrls urls, ILogger logger, bool emptyMeansDefault,
+        Func<T, IReadOnlyList<string>> validate, Func<T, (string Orchestration, object Input)> plan, string idPrefix, CancellationToken ct)
+        where T : class, new()
+    {
+        var (request, error) = await RequestBody.ReadAsync<T>(http.Request, emptyMeansDefault, ct);
+        if (request is null)
+        {
+            return Problems.BadRequest(error!);
+        }
+
+        var errors = validate(request);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var (orchestration, input) = plan(request);
+        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
+            orchestration, input, new StartOrchestrationOptions(idPrefix + Guid.NewGuid().ToString("N")), ct);
+        Log.ManualStart(logger, orchestration, instanceId);
+        return StartResponse.Accepted(http, urls, instanceId);
+    }
+}
