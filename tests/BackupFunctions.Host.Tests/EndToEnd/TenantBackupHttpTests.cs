@@ -3,7 +3,6 @@ using System.Text.Json;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
 using BackupFunctions.Workflows.Configuration;
-using Npgsql;
 
 namespace BackupFunctions.Host.Tests.EndToEnd;
 
@@ -14,42 +13,18 @@ namespace BackupFunctions.Host.Tests.EndToEnd;
 /// </summary>
 public sealed class TenantBackupHttpTests : IAsyncLifetime
 {
-    private const string Password = "tenant-pw";
-    private readonly string _role = "e2e_tenant_" + Guid.NewGuid().ToString("N")[..8];
-    private TempDatabase _db = null!;
+    private MultiTenantDatabase _db = null!;
 
-    public async Task InitializeAsync()
-    {
-        _db = await TempDatabase.CreateAsync("e2etnt");
-        await _db.ExecuteAsync($"""
-            CREATE ROLE {_role} LOGIN PASSWORD '{Password}' NOBYPASSRLS;
-            CREATE SCHEMA app;
-            CREATE TABLE app.orders (id int PRIMARY KEY, tenant_id text NOT NULL, amount numeric NOT NULL);
-            INSERT INTO app.orders SELECT g, CASE WHEN g % 3 = 0 THEN 'acme' ELSE 'globex' END, g * 1.5 FROM generate_series(1, 300) g;
-            CREATE TABLE app.plans (id int PRIMARY KEY, name text NOT NULL);
-            INSERT INTO app.plans VALUES (1, 'basic'), (2, 'pro');
-            ALTER TABLE app.orders ENABLE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON app.orders USING (tenant_id = current_setting('app.tenant_id', true));
-            GRANT USAGE ON SCHEMA app TO {_role};
-            GRANT SELECT ON ALL TABLES IN SCHEMA app TO {_role};
-            """);
-    }
+    public async Task InitializeAsync() => _db = await MultiTenantDatabase.CreateAsync("e2etnt");
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await using var connection = new NpgsqlConnection(TestServices.PgConnectionString());
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP ROLE IF EXISTS {_role}", connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task A_tenant_backup_over_http_completes_and_holds_only_that_tenants_rows()
     {
         await using var control = await TempDatabase.CreateAsync("e2ectl");
         await using var targets = await RealTargets.CreateAsync(_db.Name);
-        targets.Options.Tenants = new TenantOptions { ConnectionString = TestServices.PgConnectionString(_db.Name, _role, Password) };
+        targets.Options.Tenants = new TenantOptions { ConnectionString = _db.RoleConnectionString };
         targets.Options.Retries = new WorkflowRetryOptions
         {
             Attempts = 2, FirstInterval = TimeSpan.FromMilliseconds(200),

@@ -16,40 +16,19 @@ namespace BackupFunctions.Workflows.Tests.Orchestrations;
 /// </summary>
 public sealed class TenantBackupTests : IAsyncLifetime
 {
-    private readonly string _role = "tenant_reader_" + Guid.NewGuid().ToString("N")[..8];
-    private TempDatabase _db = null!;
+    private MultiTenantDatabase _db = null!;
 
-    public async Task InitializeAsync()
-    {
-        _db = await TempDatabase.CreateAsync("rls");
-        await _db.ExecuteAsync($"""
-            CREATE ROLE {_role} LOGIN PASSWORD 'tenant-pw';
-            CREATE SCHEMA app;
-            CREATE TABLE app.orders (id int PRIMARY KEY, tenant_id text NOT NULL, amount numeric NOT NULL);
-            INSERT INTO app.orders SELECT g, CASE WHEN g % 3 = 0 THEN 'acme' ELSE 'globex' END, g * 1.5 FROM generate_series(1, 300) g;
-            CREATE TABLE app.plans (id int PRIMARY KEY, name text NOT NULL);
-            INSERT INTO app.plans VALUES (1, 'basic'), (2, 'pro');
-            ALTER TABLE app.orders ENABLE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON app.orders USING (tenant_id = current_setting('app.tenant_id', true));
-            GRANT USAGE ON SCHEMA app TO {_role};
-            GRANT SELECT ON ALL TABLES IN SCHEMA app TO {_role};
-            """);
-    }
+    private string Role => _db.Role;
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await using var conn = new NpgsqlConnection(TestServices.PgConnectionString());
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP ROLE IF EXISTS {_role}", conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    public async Task InitializeAsync() => _db = await MultiTenantDatabase.CreateAsync("rls");
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task A_tenant_backup_holds_exactly_that_tenants_rows_and_restores_them_into_an_empty_database()
     {
         await using var targets = await ThreeTargets.CreateAsync(_db.Name);
-        targets.Options.Tenants.ConnectionString = TestServices.PgConnectionString(_db.Name, _role, "tenant-pw");
+        targets.Options.Tenants.ConnectionString = _db.RoleConnectionString;
         await using var engine = await EngineHarness.StartAsync(targets.Options);
 
         var run = await engine.RunAsync(OrchestrationNames.TenantBackup, new BackupRequest { Kind = BackupKinds.Tenant, TenantId = "acme" });
@@ -87,14 +66,14 @@ public sealed class TenantBackupTests : IAsyncLifetime
     public async Task A_full_backup_by_a_role_that_rls_filters_fails_naming_the_role_the_table_and_the_fix()
     {
         await using var targets = await ThreeTargets.CreateAsync(_db.Name);
-        targets.Options.Source.ConnectionString = TestServices.PgConnectionString(_db.Name, _role, "tenant-pw");
+        targets.Options.Source.ConnectionString = _db.RoleConnectionString;
         await using var engine = await EngineHarness.StartAsync(targets.Options);
 
         var run = await engine.RunAsync(OrchestrationNames.FullBackup, new BackupRequest());
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
         var message = run.FailureDetails!.ToString();
-        Assert.Contains(_role, message);
+        Assert.Contains(Role, message);
         Assert.Contains("app.orders", message);
         Assert.Contains("BYPASSRLS", message);
         Assert.Empty(await engine.Catalog.ListBackupsAsync());
