@@ -65,7 +65,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
 
         RestoreResult? restored = null;
         string? servedBy = null;
-        foreach (var target in CandidateTargets(entry))
+        foreach (var target in RestoreCandidates.For(env, entry))
         {
             var attempt = Stopwatch.StartNew();
             progress?.Report($"restoring from {target.Name}");
@@ -101,16 +101,6 @@ public sealed class RestoreRunner(BackupEnvironment env)
         return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
             mismatches, restored.Warnings, sw.Elapsed,
             mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = rolesCreated };
-    }
-
-    /// <summary>Targets with a verified copy first (in configured order), then any other target that has the manifest.</summary>
-    private IEnumerable<IBackupTarget> CandidateTargets(CatalogEntry entry)
-    {
-        var verified = entry.VerifiedTargets;
-        var ordered = env.Targets.Where(t => verified.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
-            .Concat(env.Targets.Where(t => !verified.Contains(t.Name, StringComparer.OrdinalIgnoreCase)
-                && entry.Manifest.Copies.Any(c => c.Target.Equals(t.Name, StringComparison.OrdinalIgnoreCase))));
-        return ordered.Distinct();
     }
 
     private static async Task DropDatabaseAsync(PgConnectionInfo destination)
