@@ -15,15 +15,33 @@ public static class RestoreCommand
         var backup = new Argument<string>("backup") { Description = "A backup id, or 'latest'." };
         var to = new Option<string>("--to") { Description = "Npgsql connection string of the destination database (created when missing).", Required = true };
         var database = new Option<string?>("--database", "-d") { Description = "With 'latest': the newest backup of this source database." };
+        var merge = new Option<bool>("--merge")
+        {
+            Description = "Merge a tenant backup's data into the existing --to database, which holds other tenants, without touching them.",
+        };
+        var replace = new Option<bool>("--replace-tenant-rows")
+        {
+            Description = "With --merge: delete the tenant's rows already in the target (same transaction) instead of refusing.",
+        };
         var command = new Command("restore", "Restore a backup into a database and compare every table's row count with the manifest.")
         {
-            backup, to, database,
+            backup, to, database, merge, replace,
         };
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
             var destination = ParseDestination(parse.GetValue(to)!);
+            if (parse.GetValue(replace) && !parse.GetValue(merge))
+            {
+                throw new UsageException("--replace-tenant-rows applies only with --merge.");
+            }
+
             var env = ctx.CreateEnvironment();
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
+            if (parse.GetValue(merge))
+            {
+                return await MergeCommand.RunAsync(ctx, env, catalog, parse.GetValue(backup)!, destination, parse.GetValue(replace), ct);
+            }
+
             var entry = catalog.Resolve(parse.GetValue(backup)!);
             ctx.Output.Step($"restoring {entry.BackupId} ({entry.Manifest.Database}) into {destination}");
             var result = await new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct);

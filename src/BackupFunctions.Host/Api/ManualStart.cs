@@ -8,13 +8,14 @@ namespace BackupFunctions.Host.Api;
 
 /// <summary>
 /// What every "start work" endpoint does: read the JSON body, validate it (400 problem details that
-/// say what is wrong), start the orchestration under a fresh id, and answer 202 with the management payload.
+/// say what is wrong; optionally also checks that need I/O), start the orchestration under a fresh id, and answer 202 with the management payload.
 /// </summary>
 internal static class ManualStart
 {
     public static async Task<IResult> HandleAsync<T>(
         HttpContext http, DurableTaskClient client, ManagementUrls urls, ILogger logger, bool emptyMeansDefault,
-        Func<T, IReadOnlyList<string>> validate, Func<T, (string Orchestration, object Input)> plan, string idPrefix, CancellationToken ct)
+        Func<T, IReadOnlyList<string>> validate, Func<T, (string Orchestration, object Input)> plan, string idPrefix, CancellationToken ct,
+        Func<T, CancellationToken, Task<IReadOnlyList<string>>>? validateAsync = null)
         where T : class, new()
     {
         var (request, error) = await RequestBody.ReadAsync<T>(http.Request, emptyMeansDefault, ct);
@@ -24,6 +25,12 @@ internal static class ManualStart
         }
 
         var errors = validate(request);
+        if (errors.Count == 0 && validateAsync is not null)
+        {
+            // Checks that read the targets or a server, only once the request itself makes sense.
+            errors = await validateAsync(request, ct);
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

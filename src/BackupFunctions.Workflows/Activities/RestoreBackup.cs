@@ -2,6 +2,7 @@ using BackupFunctions.Durable;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Restore;
+using BackupFunctions.Workflows.Restore.Merge;
 
 namespace BackupFunctions.Workflows.Activities;
 
@@ -9,8 +10,9 @@ public sealed record RestoreBackupRequest(ResolvedBackup Backup, RestoreRequest 
 
 /// <summary>
 /// Restores a backup into its destination with target fallback, then compares every table's row
-/// count with the manifest. A restore that ran but does not match is a result (Succeeded=false),
-/// not an exception, so the orchestration can record and alert on it.
+/// count with the manifest; or, in mode "merge", merges a tenant backup's data into a database that
+/// holds other tenants (<see cref="TenantMergeRunner"/>). A restore that ran but does not match is a
+/// result (Succeeded=false), not an exception, so the orchestration can record and alert on it.
 /// </summary>
 public sealed class RestoreBackup(BackupEnvironment env) : TaskActivity<RestoreBackupRequest, RestoreRunSummary>
 {
@@ -20,6 +22,19 @@ public sealed class RestoreBackup(BackupEnvironment env) : TaskActivity<RestoreB
             var manifest = input.Backup.Manifest;
             var destination = RestoreDestination.Resolve(env, input.Request, manifest.BackupId);
             var entry = new CatalogEntry(manifest, input.Backup.FoundIn);
+            if (RestoreModes.IsMerge(input.Request.Mode))
+            {
+                var merged = await new TenantMergeRunner(env).RunAsync(entry, destination, input.Request.ReplaceTenantRows, null, context.CancellationToken);
+                return new RestoreRunSummary(manifest.BackupId, destination.Database, merged.Succeeded, merged.ServedBy,
+                    merged.Checks.Count, merged.RowsMerged, merged.Checks.Where(c => !c.Ok).Select(c => c.ToString()).ToList(),
+                    false, Math.Round(merged.Duration.TotalSeconds, 2), merged.Error)
+                {
+                    Mode = RestoreModes.Merge,
+                    MergeChecks = merged.Checks,
+                    Warnings = merged.Warnings,
+                };
+            }
+
             var result = await new RestoreRunner(env).RunAsync(entry, destination, null, context.CancellationToken);
             return new RestoreRunSummary(manifest.BackupId, destination.Database, result.Succeeded, result.ServedBy,
                 result.ExpectedRowCounts.Count, result.RestoredRowCounts.Values.Sum(),

@@ -66,6 +66,7 @@ public static partial class RequestValidator
             errors.Add("targetDatabase must be 1 to 63 characters.");
         }
 
+        errors.AddRange(ValidateMode(request));
         return errors;
     }
 

@@ -2,7 +2,7 @@ namespace BackupFunctions.Workflows.Models;
 
 /// <summary>
 /// Input of RestoreOrchestrator and TestRestoreOrchestrator, and the body of POST /api/restores:
-/// {"backupId":"latest","database":"app","targetConnectionString":null,"targetDatabase":null,"test":false}.
+/// {"backupId":"latest","database":"app","targetConnectionString":null,"targetDatabase":null,"test":false,"mode":"restore"}.
 /// With no target connection string the restore goes to a scratch database on the configured
 /// scratch server, which a test restore drops afterwards.
 /// </summary>
@@ -25,4 +25,14 @@ public sealed record RestoreRequest
     /// (TestRestoreOrchestrator). Target settings are ignored then.
     /// </summary>
     public bool Test { get; init; }
+
+    /// <summary>
+    /// "restore" (default), or "merge": load a tenant backup's data into an existing database that
+    /// holds other tenants, without touching them (<see cref="Restore.Merge.TenantMergeRunner"/>).
+    /// A merge needs an explicit tenant backup id and a targetConnectionString naming an existing database.
+    /// </summary>
+    public string Mode { get; init; } = RestoreModes.Restore;
+
+    /// <summary>With "merge": delete the tenant's rows already in the target (same transaction) instead of refusing.</summary>
+    public bool ReplaceTenantRows { get; init; }
 }

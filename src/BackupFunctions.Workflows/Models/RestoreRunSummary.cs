@@ -1,3 +1,5 @@
+using BackupFunctions.Workflows.Restore.Merge;
+
 namespace BackupFunctions.Workflows.Models;
 
 /// <summary>Output of RestoreOrchestrator / TestRestoreOrchestrator.</summary>
@@ -11,4 +13,14 @@ public sealed record RestoreRunSummary(
     IReadOnlyList<string> Mismatches,
     bool ScratchDropped,
     double Seconds,
-    string? Error);
+    string? Error)
+{
+    /// <summary>"restore" or "merge".</summary>
+    public string Mode { get; init; } = RestoreModes.Restore;
+
+    /// <summary>A merge's per-table counts before and after, from inside its transaction; empty for a restore.</summary>
+    public IReadOnlyList<MergeTableCheck> MergeChecks { get; init; } = [];
+
+    /// <summary>A merge's warnings (shared tables not merged, sequence entries not applied).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

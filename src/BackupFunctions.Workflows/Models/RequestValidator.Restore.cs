@@ -1,0 +1,39 @@
+namespace BackupFunctions.Workflows.Models;
+
+public static partial class RequestValidator
+{
+    /// <summary>The combinations of mode and the other fields that make sense; what needs the backup or the server is checked by MergePreconditions.</summary>
+    private static IEnumerable<string> ValidateMode(RestoreRequest request)
+    {
+        if (!RestoreModes.All.Contains(request.Mode, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return $"mode '{request.Mode}' is not known: use one of {string.Join(", ", RestoreModes.All)}.";
+            yield break;
+        }
+
+        if (!RestoreModes.IsMerge(request.Mode))
+        {
+            if (request.ReplaceTenantRows)
+            {
+                yield return "replaceTenantRows applies only to mode \"merge\".";
+            }
+
+            yield break;
+        }
+
+        if (request.Test)
+        {
+            yield return "a test restore cannot be a merge: a test restore goes into a scratch database and is dropped.";
+        }
+
+        if (string.IsNullOrWhiteSpace(request.TargetConnectionString))
+        {
+            yield return "mode \"merge\" needs targetConnectionString: a merge goes into an existing database that holds other tenants, never into a scratch database.";
+        }
+
+        if (string.Equals(request.BackupId, "latest", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return "mode \"merge\" needs the id of a tenant backup, not \"latest\" (GET /api/backups or 'backupctl list' shows them).";
+        }
+    }
+}
