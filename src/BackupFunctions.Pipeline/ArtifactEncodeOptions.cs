@@ -7,10 +7,10 @@ namespace BackupFunctions.Pipeline;
 public sealed record ArtifactEncodeOptions(KeyEncryptionKey Key)
 {
     public CompressionKind Compression { get; init; } = CompressionKind.Zstd;
-    /// <summary>Null: the default for the compression (zstd 3, gzip 6).</summary>
+    /// <summary>Null: the default for the compression (zstd 1, gzip 6).</summary>
     public int? CompressionLevel { get; init; }
     /// <summary>zstd worker threads; 0 or 1 compresses on the pipeline's own thread.</summary>
-    public int CompressionThreads { get; init; }
+    public int CompressionThreads { get; init; } = CompressionCodec.DefaultThreads;
     public int ChunkSize { get; init; } = ArtifactHeader.DefaultChunkSize;
     /// <summary>Bytes buffered between two stages before the faster one waits (memory bound per stage).</summary>
     public int StageBufferBytes { get; init; } = 4 << 20;

@@ -13,7 +13,7 @@ namespace BackupFunctions.Pipeline;
 /// </summary>
 public static class ArtifactEncoder
 {
-    private const int ReadSize = 128 << 10;
+    private const int ReadSize = 256 << 10;
 
     /// <summary>
     /// Encodes <paramref name="source"/> into <paramref name="output"/>.
@@ -51,20 +51,35 @@ public static class ArtifactEncoder
         var reporter = new ProgressReporter(progress);
 
         // Stage 1: read the source, hash the plaintext. The reads are blocking, on a thread of their
-        // own: a child's stdout delivers ~8 KiB per wake-up (its stdio buffer), and a blocking read
+        // own: a child's stdout delivers ~4-8 KiB per wake-up (its stdio buffer), and a blocking read
         // costs far less per wake-up than an async one (measured ~1.6x faster end to end for pg_dump).
+        // Small reads are gathered into one block before the next stage is woken: one hand-off per
+        // ~4 KiB read cost more CPU than the compression itself.
         void PumpSource()
         {
             var writer = plainPipe.Writer;
-            while (true)
+            var ended = false;
+            while (!ended)
             {
                 cts.Token.ThrowIfCancellationRequested();
                 var memory = writer.GetMemory(ReadSize);
-                var n = source.Read(memory.Span);
-                if (n == 0) break;
-                plainHash.AppendData(memory.Span[..n]);
-                rawBytes += n;
-                writer.Advance(n);
+                var filled = 0;
+                while (filled < memory.Length)
+                {
+                    var n = source.Read(memory.Span[filled..]);
+                    if (n == 0)
+                    {
+                        ended = true;
+                        break;
+                    }
+
+                    filled += n;
+                }
+
+                if (filled == 0) break;
+                plainHash.AppendData(memory.Span[..filled]);
+                rawBytes += filled;
+                writer.Advance(filled);
                 reporter.Plain(rawBytes);
                 // This thread exists to block: waiting here for the next stage is the back-pressure.
                 var flush = writer.FlushAsync(cts.Token).AsTask().GetAwaiter().GetResult();

@@ -47,6 +47,10 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
 
         LogStarting(_logger, source.ToString(), server.Text, pgDumpVersion);
         await using var dump = runner.Start(PgTool.PgDump, source, args, client: client);
+        // The counts scan the tables in the dump's snapshot while pg_dump streams them: afterwards
+        // they would add a second pass over the data to the backup's wall time.
+        using var countCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var countsTask = snapshotTx is null ? null : DatabaseInspector.CountRowsAsync(conn, countCts.Token);
         ArtifactEncodeResult encoded;
         try
         {
@@ -55,6 +59,7 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         }
         catch (Exception e) when (e is not PgToolException)
         {
+            await AbandonCountsAsync(countCts, countsTask).ConfigureAwait(false);
             // If pg_dump failed too, its error is the cause; report that.
             dump.Kill();
             try { await dump.WaitForSuccessAsync(CancellationToken.None).ConfigureAwait(false); }
@@ -62,12 +67,17 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
             catch (PgToolException) { /* killed by us: the encoder's error is the cause */ }
             throw;
         }
+        catch (PgToolException)
+        {
+            await AbandonCountsAsync(countCts, countsTask).ConfigureAwait(false);
+            throw;
+        }
 
         IReadOnlyDictionary<string, long>? counts = null;
-        if (snapshotTx is not null)
+        if (countsTask is not null)
         {
-            counts = await DatabaseInspector.CountRowsAsync(conn, ct).ConfigureAwait(false);
-            await snapshotTx.RollbackAsync(ct).ConfigureAwait(false);
+            counts = await countsTask.ConfigureAwait(false);
+            await snapshotTx!.RollbackAsync(ct).ConfigureAwait(false);
         }
         var completedAt = DateTimeOffset.UtcNow;
         var result = new BackupResult(encoded.RawBytes, encoded.CompressedBytes, encoded.StoredBytes, encoded.StoredSha256, encoded.PlainSha256,
@@ -75,6 +85,15 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
             startedAt, completedAt, completedAt - startedAt);
         LogCompleted(_logger, source.ToString(), result.RawBytes, result.StoredBytes, result.Duration.TotalSeconds, result.ThroughputMBps);
         return result;
+    }
+
+    /// <summary>The dump failed: stop the counts and let them end before the connection goes.</summary>
+    private static async Task AbandonCountsAsync(CancellationTokenSource countCts, Task? countsTask)
+    {
+        if (countsTask is null) return;
+        await countCts.CancelAsync().ConfigureAwait(false);
+        try { await countsTask.ConfigureAwait(false); }
+        catch (Exception) { /* the dump's failure is the one to report */ }
     }
 
     /// <summary>

@@ -218,6 +218,48 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         Assert.Equal(before, await _targets.SnapshotAsync());
     }
 
+    [Fact]
+    public async Task A_pg_dump_failing_after_the_streamed_uploads_began_commits_no_object_at_any_target()
+    {
+        var (_, before) = await GoodBackupAsync();
+        // 24 MB of incompressible output (three upload parts) then a failure: the uploads that follow
+        // the staging file have sent parts by then, and must abort instead of committing.
+        var bin = FakePgDump("head -c 24000000 /dev/urandom; sleep 1; echo 'pg_dump: error: simulated failure mid-dump' >&2; exit 1");
+        var options = _targets.WithTarget(ThreeTargets.Local, _ => { });
+        options.Source = new() { ConnectionString = options.Source.ConnectionString, PgBinDirectory = bin };
+        var progress = new RecordingProgress();
+
+        var error = await Assert.ThrowsAnyAsync<PgOperationException>(() =>
+            new DirectBackupRunner(_targets.Environment(options: options)).RunAsync(null, null, progress));
+
+        Assert.Contains("simulated failure mid-dump", error.Message);
+        Assert.True(progress.MaxDumpBytes >= 16_000_000, $"only {progress.MaxDumpBytes} bytes were dumped before the failure");
+        Assert.Equal(before, await _targets.SnapshotAsync());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(options.StagingDirectory));
+    }
+
+    private sealed class RecordingProgress : IProgress<BackupProgress>
+    {
+        private long _max;
+        public long MaxDumpBytes => Interlocked.Read(ref _max);
+
+        public void Report(BackupProgress value)
+        {
+            if (value.Stage != "dump") return;
+            long seen;
+            while ((seen = Interlocked.Read(ref _max)) < value.Bytes && Interlocked.CompareExchange(ref _max, value.Bytes, seen) != seen) { }
+        }
+    }
+
+    private static string FakePgDump(string body)
+    {
+        var bin = Directory.CreateTempSubdirectory("bf-fake-pgdump-").FullName;
+        var script = Path.Combine(bin, "pg_dump");
+        File.WriteAllText(script, "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'pg_dump (PostgreSQL) 15.99'; exit 0; fi\n" + body + "\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return bin;
+    }
+
     /// <summary>A backup to all three targets, its catalog entry, and the snapshot of every stored object.</summary>
     private async Task<(CatalogEntry Entry, SortedDictionary<string, string> Snapshot)> GoodBackupAsync()
     {

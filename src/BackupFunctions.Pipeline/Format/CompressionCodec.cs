@@ -8,7 +8,12 @@ namespace BackupFunctions.Pipeline.Format;
 /// <summary>Creates the compression and decompression streams for a <see cref="CompressionKind"/>.</summary>
 public static class CompressionCodec
 {
-    public const int DefaultZstdLevel = 3;
+    /// <summary>
+    /// Level 1: on pg_dump output (bench/pipeline.sh, docs/benchmarks.md) it stores within 1 % of
+    /// level 3 (text, jsonb and half-incompressible bytea) for about 60 % of the CPU, and CPU is what a
+    /// backup window is short of: pg_dump and its server backend already take most of a small machine.
+    /// </summary>
+    public const int DefaultZstdLevel = 1;
     public const int DefaultGzipLevel = 6;
 
     public static int DefaultLevel(CompressionKind kind) => kind switch
@@ -17,6 +22,13 @@ public static class CompressionCodec
         CompressionKind.Gzip => DefaultGzipLevel,
         _ => 0,
     };
+
+    /// <summary>
+    /// zstd worker threads when the settings do not say: one per core, at most 4. Measured on 2 cores,
+    /// two workers cut the encoder's wall time by a third and its CPU time too (the port's multi-threaded
+    /// path compresses whole jobs instead of small stream blocks).
+    /// </summary>
+    public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public static void ValidateLevel(CompressionKind kind, int level)
     {

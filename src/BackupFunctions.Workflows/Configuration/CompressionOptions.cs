@@ -10,8 +10,8 @@ public sealed class CompressionOptions
     /// <summary>Null takes the algorithm's default.</summary>
     public int? Level { get; set; }
 
-    /// <summary>zstd worker threads; 0 compresses on the calling thread.</summary>
-    public int Threads { get; set; }
+    /// <summary>zstd worker threads; 0 compresses on the calling thread; null: one per core, at most 4.</summary>
+    public int? Threads { get; set; }
 
     public CompressionKind Kind => Algorithm.Trim().ToLowerInvariant() switch
     {

@@ -1,6 +1,8 @@
 using BackupFunctions.Pipeline;
+using BackupFunctions.Pipeline.Format;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Pipeline.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Workflows.Operations;
@@ -12,8 +14,18 @@ namespace BackupFunctions.Workflows.Operations;
 /// </summary>
 public static class DumpToStaging
 {
+    /// <summary>
+    /// The staging file of <paramref name="backupId"/> as it is being written, for uploads that stream
+    /// while the dump runs: pass it to <see cref="RunAsync"/>, and read it with <see cref="GrowingFile.OpenReader"/>.
+    /// </summary>
+    public static GrowingFile LiveStaging(BackupEnvironment env, string backupId) => new(StagingPath(env, backupId) + ".partial");
+
+    /// <param name="live">
+    /// From <see cref="LiveStaging"/>: readers follow the dump as it is written, see the end only once the
+    /// dump succeeded, and fail if it failed.
+    /// </param>
     public static async Task<StagedArtifact> RunAsync(BackupEnvironment env, DumpRequest request,
-        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default, GrowingFile? live = null)
     {
         var source = request.UseTenantConnection && !string.IsNullOrWhiteSpace(env.Options.Tenants.ConnectionString)
             ? PgConnectionInfo.FromConnectionString(env.Options.Tenants.ConnectionString).WithDatabase(env.Source(request.Database).Database)
@@ -33,61 +45,77 @@ public static class DumpToStaging
         {
             Compression = compression.Kind,
             CompressionLevel = compression.Level,
-            CompressionThreads = compression.Threads,
+            CompressionThreads = compression.Threads ?? CompressionCodec.DefaultThreads,
         })
         {
             ExtraDumpArguments = request.ExtraDumpArguments,
         };
 
         var pipeline = new BackupPipeline(env.Tools, env.LoggerFactory.CreateLogger<BackupPipeline>());
+        // pg_dumpall runs beside the dump: it is short, and afterwards it would only add its latency.
+        var globals = request.Kind == BackupKind.Full ? DumpGlobalsAsync(env, pipeline, source, options.Artifact, ct) : null;
         BackupResult result;
         try
         {
-            await using (var output = new FileStream(partialPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            // Unbuffered when readers follow the file: they may read only what has reached it.
+            await using (var file = new FileStream(partialPath, FileMode.Create, FileAccess.Write, FileShare.Read, live is null ? 1 << 16 : 1, FileOptions.Asynchronous))
             {
+                var output = live?.TrackWrites(file) ?? file;
                 result = await pipeline.RunAsync(source, output, options, progress, ct).ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
-                output.Flush(flushToDisk: true);
+                file.Flush(flushToDisk: true);
             }
 
+            live?.Complete();
             File.Move(partialPath, finalPath, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
+            live?.Fail(e);
             TryDelete(partialPath);
+            if (globals is not null)
+                try { await globals.ConfigureAwait(false); } catch (Exception) { /* the dump's failure is the one to report */ }
             throw;
         }
 
         var staged = new StagedArtifact(request.BackupId, request.Kind, source.Database, request.TenantId, request.CreatedAt, finalPath, keys, result);
-        return request.Kind == BackupKind.Full ? await WithGlobalsAsync(env, pipeline, source, options.Artifact, staged, ct).ConfigureAwait(false) : staged;
+        return globals is null ? staged : ApplyGlobals(staged, await globals.ConfigureAwait(false));
     }
 
     /// <summary>Globals larger than this are left out of the manifest (it passes through orchestration history).</summary>
     public const int MaxGlobalsBytes = 256 * 1024;
 
+    /// <summary>The globals of a full backup: the encrypted script, or why there is none.</summary>
+    private sealed record GlobalsOutcome(string? Artifact, string? Sha256, string? Warning);
+
     /// <summary>
-    /// Adds the cluster globals to a full backup. A role without the rights to read them still gets its
+    /// Dumps the cluster globals for a full backup. A role without the rights to read them still gets its
     /// backup, with a warning: a restore onto a server that has the roles does not need them.
     /// </summary>
-    private static async Task<StagedArtifact> WithGlobalsAsync(BackupEnvironment env, BackupPipeline pipeline, PgConnectionInfo source,
-        ArtifactEncodeOptions encode, StagedArtifact staged, CancellationToken ct)
+    private static async Task<GlobalsOutcome> DumpGlobalsAsync(BackupEnvironment env, BackupPipeline pipeline, PgConnectionInfo source,
+        ArtifactEncodeOptions encode, CancellationToken ct)
     {
         try
         {
             using var buffer = new MemoryStream();
-            var globals = await pipeline.DumpGlobalsAsync(source, buffer, encode, env.Options.Source.IncludeRolePasswords, client: null, ct).ConfigureAwait(false);
+            // One thread is plenty for a few kilobytes, and leaves the cores to the main dump.
+            var globals = await pipeline.DumpGlobalsAsync(source, buffer, encode with { CompressionThreads = 0 },
+                env.Options.Source.IncludeRolePasswords, client: null, ct).ConfigureAwait(false);
             if (buffer.Length > MaxGlobalsBytes)
             {
-                return staged with { GlobalsWarning = $"Cluster globals are {buffer.Length} bytes encrypted, more than {MaxGlobalsBytes}; not stored in the manifest." };
+                return new(null, null, $"Cluster globals are {buffer.Length} bytes encrypted, more than {MaxGlobalsBytes}; not stored in the manifest.");
             }
 
-            return staged with { GlobalsArtifact = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length), GlobalsSha256 = globals.StoredSha256 };
+            return new(Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length), globals.StoredSha256, null);
         }
         catch (PgOperationException e)
         {
-            return staged with { GlobalsWarning = "Cluster globals (roles) were not backed up: " + e.Message };
+            return new(null, null, "Cluster globals (roles) were not backed up: " + e.Message);
         }
     }
+
+    private static StagedArtifact ApplyGlobals(StagedArtifact staged, GlobalsOutcome globals) =>
+        staged with { GlobalsArtifact = globals.Artifact, GlobalsSha256 = globals.Sha256, GlobalsWarning = globals.Warning };
 
     public static string StagingPath(BackupEnvironment env, string backupId)
     {

@@ -19,6 +19,17 @@ public static class UploadCopy
         return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
     }
 
+    /// <summary>
+    /// Uploads from a stream that cannot be rewound (the staging file while it is written): the
+    /// target retries parts, but a failed whole upload is the caller's to repeat from the finished file.
+    /// </summary>
+    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, Stream source, string objectKey, long? expectedLength, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = expectedLength }, ct).ConfigureAwait(false);
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
+    }
+
     /// <summary>Copies the artifact from another target's copy (the staging file is on another host).</summary>
     public static async Task<CopyOutcome> FromTargetAsync(IBackupTarget source, IBackupTarget target, string objectKey, long expectedLength, CancellationToken ct = default)
     {
