@@ -26,14 +26,28 @@ public static partial class RequestValidator
             yield return "a test restore cannot be a merge: a test restore goes into a scratch database and is dropped.";
         }
 
-        if (string.IsNullOrWhiteSpace(request.TargetConnectionString))
+        if (request.TargetDatabase is null && DatabaseOf(request.TargetConnectionString) is null)
         {
-            yield return "mode \"merge\" needs targetConnectionString: a merge goes into an existing database that holds other tenants, never into a scratch database.";
+            yield return "mode \"merge\" needs the database to merge into (targetDatabase, or a targetConnectionString with Database=): " +
+                "a merge goes into an existing database that holds other tenants, never into a generated scratch database.";
         }
 
         if (string.Equals(request.BackupId, "latest", StringComparison.OrdinalIgnoreCase))
         {
             yield return "mode \"merge\" needs the id of a tenant backup, not \"latest\" (GET /api/backups or 'backupctl list' shows them).";
+        }
+    }
+
+    private static string? DatabaseOf(string? connectionString)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(connectionString) ? null
+                : new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database is { Length: > 0 } db ? db : null;
+        }
+        catch (ArgumentException)
+        {
+            return null; // reported by the connection string's own check
         }
     }
 }
