@@ -5,7 +5,8 @@ using BackupFunctions.Workflows.Operations;
 namespace BackupFunctions.Workflows.Activities;
 
 /// <summary>
-/// pg_dump → zstd → AES-256-GCM → SHA-256 into this host's staging directory. Heartbeats the bytes
+/// pg_dump → zstd → AES-256-GCM → SHA-256 into this host's staging directory, uploading to the
+/// request's <see cref="DumpRequest.StreamTo"/> targets as the file grows. Heartbeats the bytes
 /// dumped so far (progress a person can watch, and a lease that stays alive through long dumps).
 /// </summary>
 public sealed class DumpCompressEncrypt(BackupEnvironment env) : TaskActivity<DumpRequest, StagedArtifact>
@@ -25,6 +26,8 @@ public sealed class DumpCompressEncrypt(BackupEnvironment env) : TaskActivity<Du
                 lastBeat = DateTime.UtcNow;
                 _ = context.HeartbeatAsync(new { stage = "dump", plainBytes = p.PlainBytes, storedBytes = p.StoredBytes });
             });
-            return await DumpToStaging.RunAsync(env, input, progress, context.CancellationToken);
+            return input.StreamTo.Count == 0
+                ? await DumpToStaging.RunAsync(env, input, progress, context.CancellationToken)
+                : await DumpAndStream.RunAsync(env, input, env.SelectTargets(input.StreamTo), progress, null, context.CancellationToken);
         });
 }

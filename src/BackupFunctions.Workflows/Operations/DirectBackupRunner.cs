@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Manifests;
-using BackupFunctions.Pipeline.Streams;
 using BackupFunctions.Targets;
 
 namespace BackupFunctions.Workflows.Operations;
@@ -26,30 +25,10 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         progress?.Report(new BackupProgress("dump", null, 0, null));
         var dumpProgress = progress is null ? null : new Progress<PipelineProgress>(p =>
             progress.Report(new BackupProgress("dump", null, p.PlainBytes, null)));
-        // The uploads follow the dump instead of waiting for it: a copy is then ready about when the
-        // dump ends. A streamed upload cannot be replayed, so a copy that fails is retried once from
-        // the finished staging file.
-        var live = DumpToStaging.LiveStaging(env, backupId);
-        using var dumpFailed = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var objectKey = ObjectKeys.For(env.Source(database).Database, createdAt, backupId).Artifact;
-        var streamed = targets.Select(t => StreamUploadAsync(t, live, objectKey, progress, dumpFailed.Token)).ToArray();
-        StagedArtifact staged;
+        var staged = await DumpAndStream.RunAsync(env, request, targets, dumpProgress, progress, ct).ConfigureAwait(false);
         try
         {
-            staged = await DumpToStaging.RunAsync(env, request, dumpProgress, ct, live).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The streamed uploads fail with the dump (their reads fail); none of them commits.
-            await dumpFailed.CancelAsync().ConfigureAwait(false);
-            try { await Task.WhenAll(streamed).ConfigureAwait(false); } catch (Exception) { /* the dump's failure is the one to report */ }
-            DumpToStaging.Cleanup(env, backupId);
-            throw;
-        }
-
-        try
-        {
-            var copies = await Task.WhenAll(targets.Select((t, i) => FinishCopyAsync(t, staged, streamed[i], progress, ct))).ConfigureAwait(false);
+            var copies = await Task.WhenAll(targets.Select(t => FinishCopyAsync(t, staged, progress, ct))).ConfigureAwait(false);
             var manifest = ManifestBuilder.Build(staged, copies, DateTimeOffset.UtcNow);
             var published = new List<CopyOutcome>();
             foreach (var (copy, target) in copies.Zip(targets))
@@ -83,30 +62,16 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         }
     }
 
-    private static async Task<CopyOutcome?> StreamUploadAsync(IBackupTarget target, GrowingFile live, string objectKey,
-        IProgress<BackupProgress>? progress, CancellationToken ct)
-    {
-        progress?.Report(new BackupProgress("upload", target.Name, 0, null));
-        try
-        {
-            await using var source = live.OpenReader();
-            return await UploadCopy.RunAsync(target, source, objectKey, expectedLength: null, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TargetException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            // Retried from the finished file by FinishCopyAsync (or moot when the dump failed).
-            return null;
-        }
-    }
-
-    private static async Task<CopyOutcome> FinishCopyAsync(IBackupTarget target, StagedArtifact staged, Task<CopyOutcome?> streamed,
+    /// <summary>Uploads from the staging file unless the copy streamed during the dump, then reads it back and checks its hash.</summary>
+    private static async Task<CopyOutcome> FinishCopyAsync(IBackupTarget target, StagedArtifact staged,
         IProgress<BackupProgress>? progress, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         try
         {
-            var upload = await streamed.ConfigureAwait(false)
-                ?? await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
+            var upload = staged.StreamedTo.Contains(target.Name)
+                ? new CopyOutcome(target.Name, staged.Keys.Artifact, true, false, staged.Result.StoredBytes, staged.Result.Duration, null)
+                : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
             var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));

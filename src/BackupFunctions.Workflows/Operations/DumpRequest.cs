@@ -20,4 +20,7 @@ public sealed record DumpRequest(string BackupId, DateTimeOffset CreatedAt, stri
     /// ever lands in durable history.
     /// </summary>
     public bool UseTenantConnection { get; init; }
+
+    /// <summary>Targets to upload to while the dump runs (<see cref="DumpAndStream"/>); empty: stage only.</summary>
+    public IReadOnlyList<string> StreamTo { get; init; } = [];
 }

@@ -18,6 +18,10 @@ public static class DumpToStaging
     /// The staging file of <paramref name="backupId"/> as it is being written, for uploads that stream
     /// while the dump runs: pass it to <see cref="RunAsync"/>, and read it with <see cref="GrowingFile.OpenReader"/>.
     /// </summary>
+    /// <summary>The object keys the dump of <paramref name="request"/> is stored under.</summary>
+    public static BackupObjectKeys KeysFor(BackupEnvironment env, DumpRequest request) =>
+        ObjectKeys.For(env.Source(request.Database).Database, request.CreatedAt, request.BackupId);
+
     public static GrowingFile LiveStaging(BackupEnvironment env, string backupId) => new(StagingPath(env, backupId) + ".partial");
 
     /// <param name="live">
@@ -35,7 +39,7 @@ public static class DumpToStaging
             source = source with { Options = request.ConnectionOptions };
         }
 
-        var keys = ObjectKeys.For(source.Database, request.CreatedAt, request.BackupId);
+        var keys = KeysFor(env, request);
         Directory.CreateDirectory(env.Options.StagingDirectory);
         var finalPath = StagingPath(env, request.BackupId);
         var partialPath = finalPath + ".partial";

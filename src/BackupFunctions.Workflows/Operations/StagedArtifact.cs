@@ -20,4 +20,7 @@ public sealed record StagedArtifact(
     public string? GlobalsSha256 { get; init; }
 
     public string? GlobalsWarning { get; init; }
+
+    /// <summary>Targets whose copy was uploaded while the dump ran (<see cref="DumpAndStream"/>); the others still need an upload.</summary>
+    public IReadOnlyList<string> StreamedTo { get; init; } = [];
 }

@@ -8,7 +8,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 
 /// <summary>
 /// The steps every backup kind shares once its artifact is staged: upload to each target at once
-/// (each with its own retries), read each copy back and check its hash, copy from a verified
+/// (each with its own retries) unless the dump activity already streamed the copy there, read each copy back and check its hash, copy from a verified
 /// target where this host lacked the staging file, publish the manifest next to each verified copy,
 /// record the catalog, clean staging, and alert on a partial or failed run.
 /// </summary>
@@ -136,8 +136,10 @@ internal static class BackupFlow
     {
         try
         {
-            var upload = await context.CallActivityAsync<CopyOutcome>(nameof(UploadArtifact),
-                new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), retries.Upload);
+            var upload = sourceTarget is null && staged.StreamedTo.Contains(target)
+                ? new CopyOutcome(target, staged.Keys.Artifact, true, false, staged.Result.StoredBytes, staged.Result.Duration, null)
+                : await context.CallActivityAsync<CopyOutcome>(nameof(UploadArtifact),
+                    new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), retries.Upload);
             var check = await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
                 new VerifyChecksumRequest(target, staged.Keys.Artifact, staged.Result.StoredSha256), retries.Default);
             return upload with { Verified = check.Verified, Error = check.Error };

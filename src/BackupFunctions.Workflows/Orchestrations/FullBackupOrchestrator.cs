@@ -15,5 +15,5 @@ public sealed class FullBackupOrchestrator(WorkflowRetries retries) : TaskOrches
 {
     public override Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input) =>
         BackupFlow.RunAsync(context, retries, input, BackupKinds.Full, (backupId, preflight) =>
-            (nameof(DumpCompressEncrypt), new DumpRequest(backupId, context.CurrentUtcDateTime, preflight.Database) { Kind = BackupKind.Full }));
+            (nameof(DumpCompressEncrypt), new DumpRequest(backupId, context.CurrentUtcDateTime, preflight.Database) { Kind = BackupKind.Full, StreamTo = preflight.Targets }));
 }

@@ -25,6 +25,7 @@ public sealed class TenantBackupOrchestrator(BackupEnvironment env, WorkflowRetr
                 ConnectionOptions = $"-c {env.Options.Tenants.SessionSetting}={tenantId}",
                 ExtraDumpArguments = ["--enable-row-security"],
                 UseTenantConnection = true,
+                StreamTo = preflight.Targets,
             }));
     }
 }

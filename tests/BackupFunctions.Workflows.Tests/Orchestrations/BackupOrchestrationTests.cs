@@ -24,6 +24,11 @@ public sealed class BackupOrchestrationTests(SampleDatabaseFixture sample)
         Assert.Equal("Succeeded", summary.Status);
         Assert.Equal(3, summary.Copies.Count(c => c.Verified));
         Assert.Equal("succeeded", run.ReadCustomStatusAs<BackupStatus>()!.Step);
+        // Every copy streamed while the dump ran: no separate upload activity, each copy still read back.
+        var history = await engine.Client.GetHistoryAsync(run.InstanceId);
+        var scheduled = history.Where(e => e.EventType == HistoryEventType.TaskScheduled).Select(e => e.Name).ToList();
+        Assert.DoesNotContain("UploadArtifact", scheduled);
+        Assert.Equal(3, scheduled.Count(n => n == "VerifyChecksum"));
 
         var recorded = await engine.Catalog.GetBackupAsync(summary.BackupId);
         Assert.NotNull(recorded);
@@ -63,6 +68,10 @@ public sealed class BackupOrchestrationTests(SampleDatabaseFixture sample)
         Assert.Equal("Partial", summary.Status);
         Assert.False(summary.Copies.Single(c => c.Target == ThreeTargets.S3).Verified);
         Assert.True(summary.Copies.Where(c => c.Target != ThreeTargets.S3).All(c => c.Verified));
+        // The streamed upload to the dead target failed, so it was tried again as its own activity, with retries.
+        var history = await engine.Client.GetHistoryAsync(run.InstanceId);
+        Assert.Contains(history, e => e.EventType == HistoryEventType.TaskScheduled && e.Name == "UploadArtifact" && e.Input!.Contains("\"s3\""));
+        Assert.DoesNotContain(history, e => e.EventType == HistoryEventType.TaskScheduled && e.Name == "UploadArtifact" && !e.Input!.Contains("\"s3\""));
         var alerts = await engine.Catalog.ListAlertsAsync();
         Assert.Contains(alerts, a => a.Code == "backup.partial" && a.Severity == "warning" && a.Message.Contains("s3"));
     }
