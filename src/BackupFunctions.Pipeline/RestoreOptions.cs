@@ -34,4 +34,16 @@ public sealed record RestoreOptions
     /// </summary>
     public SetFilterMode SetFilter { get; init; } = SetFilterMode.Auto;
     public int StageBufferBytes { get; init; } = 4 << 20;
+    /// <summary>
+    /// pg_restore workers. Above 1 (and when the SET filter is not needed) the artifact is decoded to a
+    /// file in <see cref="StagingDirectory"/>, given data offsets and restored with <c>pg_restore -j</c>:
+    /// faster, but NOT atomic (no single transaction), so only for a database the caller can drop on failure.
+    /// </summary>
+    public int Jobs { get; init; } = 1;
+    /// <summary>Where the parallel restore writes the plain dump (deleted afterwards); required when <see cref="Jobs"/> &gt; 1.</summary>
+    public string? StagingDirectory { get; init; }
+    /// <summary>The plain dump's size (the manifest's rawBytes): the parallel restore needs that much free space, else it streams.</summary>
+    public long? PlainBytes { get; init; }
+    /// <summary>Free bytes at a directory; null asks the file system. (Tests simulate a full disk with it.)</summary>
+    public Func<string, long>? FreeSpaceProbe { get; init; }
 }

@@ -46,6 +46,10 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         LogClientChosen(_logger, target.ToString(), server.Text, version, client.BinDirectory,
             filter ? "pg_restore -f - | SET filter | psql" : "pg_restore --dbname");
 
+        // Parallel only where pg_restore talks to the server itself, and when the dump fits on the staging disk.
+        if (!filter && options.Jobs > 1 && StagingFits(target, options))
+            return await RunParallelAsync(artifact, keys, target, options, server, client, version, progress, sw, ct).ConfigureAwait(false);
+
         return filter
             ? await RunFilteredAsync(artifact, keys, target, options, server, client, version, progress, sw, ct).ConfigureAwait(false)
             : await RunDirectAsync(artifact, keys, target, options, server, client, version, progress, sw, ct).ConfigureAwait(false);
@@ -121,7 +125,12 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
         var warnings = restore.StderrExcerpt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
-        return Result(decoded, version, warnings, sw) with { ServerVersion = server.Text, ClientBinDirectory = client.BinDirectory };
+        return Result(decoded, version, warnings, sw) with
+        {
+            ServerVersion = server.Text,
+            ClientBinDirectory = client.BinDirectory,
+            Mode = options.SingleTransaction ? RestoreModes.StreamSingleTransaction : RestoreModes.Stream,
+        };
     }
 
     private async Task<RestoreResult> RunFilteredAsync(Stream artifact, KeyRing keys, PgConnectionInfo target, RestoreOptions options,
@@ -176,6 +185,7 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
             PsqlVersion = psql.VersionText,
             DroppedSetParameters = Dropped(psql.Filter),
             DroppedRestrictLines = psql.Filter?.DroppedRestrictLines ?? 0,
+            Mode = RestoreModes.Filtered,
         };
     }
 

@@ -24,4 +24,6 @@ public sealed record RestoreResult(
     public IReadOnlyList<string> DroppedSetParameters { get; init; } = [];
     /// <summary>How many psql \restrict/\unrestrict lines were dropped (for a psql that predates them).</summary>
     public int DroppedRestrictLines { get; init; }
+    /// <summary>How pg_restore ran, e.g. "parallel -j 4" or "stream, single transaction" (<see cref="RestoreModes"/>).</summary>
+    public string Mode { get; init; } = "";
 }

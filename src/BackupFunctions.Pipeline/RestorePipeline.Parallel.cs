@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using BackupFunctions.Pipeline.Archive;
+using BackupFunctions.Pipeline.Inspection;
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Pipeline.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace BackupFunctions.Pipeline;
+
+/// <summary>
+/// The parallel restore: artifact → every check of the decoder → a plain dump file in the staging
+/// directory → data offsets patched in (<see cref="CustomArchiveOffsets"/>) → <c>pg_restore -j N</c>.
+/// </summary>
+/// <remarks>
+/// pg_restore starts only after the whole artifact decoded and both hashes matched, so a damaged
+/// artifact restores nothing. pg_restore -j cannot run in one transaction: a failure part-way leaves
+/// part of the data behind, which is why <see cref="RestoreOptions.Jobs"/> is for databases the caller
+/// created and drops on failure. The file is deleted in every case.
+/// </remarks>
+public sealed partial class RestorePipeline
+{
+    /// <summary>Room kept free beyond the dump itself, for the server's own writes on the same disk.</summary>
+    private const long StagingHeadroomBytes = 64L << 20;
+
+    private bool StagingFits(PgConnectionInfo target, RestoreOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.StagingDirectory) || options.PlainBytes is not { } plain)
+        {
+            LogParallelSkipped(_logger, target.ToString(), options.Jobs, "no staging directory or plain size was given");
+            return false;
+        }
+
+        Directory.CreateDirectory(options.StagingDirectory);
+        var free = options.FreeSpaceProbe?.Invoke(options.StagingDirectory) ?? FreeBytes(options.StagingDirectory);
+        if (free >= plain + StagingHeadroomBytes) return true;
+        LogNotEnoughDisk(_logger, target.ToString(), options.Jobs, options.StagingDirectory, free, plain + StagingHeadroomBytes);
+        return false;
+    }
+
+    private static long FreeBytes(string directory) => new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+
+    private async Task<RestoreResult> RunParallelAsync(Stream artifact, KeyRing keys, PgConnectionInfo target, RestoreOptions options,
+        ServerVersionInfo server, PgClientInstallation client, string version, IProgress<PipelineProgress>? progress, Stopwatch sw, CancellationToken ct)
+    {
+        var path = Path.Combine(options.StagingDirectory!, $"restore-{Guid.NewGuid():N}.dump");
+        try
+        {
+            ArtifactDecoder.Decoded decoded;
+            OffsetPatchResult? patched = null;
+            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.Asynchronous };
+            // The plain dump holds the data in the clear: readable by this user only.
+            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var file = new FileStream(path, fileOptions))
+            {
+                decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
+                    (m, t) => file.WriteAsync(m, t), options.StageBufferBytes, progress, ct).ConfigureAwait(false);
+                await file.FlushAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    patched = CustomArchiveOffsets.Patch(file);
+                }
+                catch (ArchiveFormatException e)
+                {
+                    LogPatchRefused(_logger, target.ToString(), e.Message);
+                }
+            }
+
+            var parallel = patched is not null;
+            var args = new List<string>();
+            if (options.ExitOnError) args.Add("--exit-on-error");
+            if (parallel) args.Add("--jobs=" + options.Jobs);
+            // Without offsets -j would be slower than one worker: one pg_restore, in one transaction as the stream would be.
+            else if (options.SingleTransaction) args.Add("--single-transaction");
+            AddContentArguments(args, options);
+            args.Add(path);
+
+            if (parallel) LogParallel(_logger, target.ToString(), options.Jobs, patched!.Patched, patched.ArchiveVersion);
+            await using (var restore = runner.Start(PgTool.PgRestore, target, args, client: client))
+            {
+                await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
+                var warnings = restore.StderrExcerpt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
+                return Result(decoded, version, warnings, sw) with
+                {
+                    ServerVersion = server.Text,
+                    ClientBinDirectory = client.BinDirectory,
+                    Mode = parallel ? RestoreModes.Parallel(options.Jobs)
+                        : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream,
+                };
+            }
+        }
+        finally
+        {
+            TryDelete(path);
+        }
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogStagedFileLeft(_logger, path, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 4305, Level = LogLevel.Warning, Message = "Restore into {Database}: not parallel (-j {Jobs}) because {StagingDirectory} has {FreeBytes} bytes free and the dump needs {NeededBytes}; streaming in one transaction instead")]
+    private static partial void LogNotEnoughDisk(ILogger logger, string database, int jobs, string stagingDirectory, long freeBytes, long neededBytes);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Warning, Message = "Restore into {Database}: not parallel (-j {Jobs}) because {Reason}; streaming in one transaction instead")]
+    private static partial void LogParallelSkipped(ILogger logger, string database, int jobs, string reason);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Warning, Message = "Restore into {Database}: the dump's data offsets could not be added ({Reason}); restoring it with one pg_restore in one transaction")]
+    private static partial void LogPatchRefused(ILogger logger, string database, string reason);
+
+    [LoggerMessage(EventId = 4308, Level = LogLevel.Information, Message = "Restoring into {Database} with pg_restore -j {Jobs} ({Patched} data offsets added to archive version {ArchiveVersion})")]
+    private static partial void LogParallel(ILogger logger, string database, int jobs, int patched, string archiveVersion);
+
+    [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "Could not delete the staged plain dump {Path}: {Reason}")]
+    private static partial void LogStagedFileLeft(ILogger logger, string path, string reason);
+}
