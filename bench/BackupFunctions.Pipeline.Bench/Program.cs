@@ -17,8 +17,8 @@ var file = args[0];
 var settings = args.Length > 1 ? args[1..] : ["1:0", "3:0", "1:2", "3:2"];
 var key = new KeyEncryptionKey("bench", RandomNumberGenerator.GetBytes(32));
 var size = new FileInfo(file).Length;
-Console.WriteLine($"| zstd level | threads | wall s | CPU s | MB/s | stored MiB | ratio |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine($"| zstd level | threads | wall s | CPU s | MB/s | stored MiB | ratio | RSS after, MiB |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var s in settings)
 {
     var parts = s.Split(':');
@@ -31,6 +31,6 @@ foreach (var s in settings)
     sw.Stop();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
     Console.WriteLine($"| {options.EffectiveLevel} | {options.CompressionThreads} | {sw.Elapsed.TotalSeconds:F2} | {cpu.TotalSeconds:F2} | " +
-        $"{size / 1e6 / sw.Elapsed.TotalSeconds:F0} | {result.StoredBytes / 1048576.0:F1} | {(double)result.StoredBytes / size:F3} |");
+        $"{size / 1e6 / sw.Elapsed.TotalSeconds:F0} | {result.StoredBytes / 1048576.0:F1} | {(double)result.StoredBytes / size:F3} | {Environment.WorkingSet / 1048576.0:F0} |");
 }
 return 0;

@@ -16,17 +16,21 @@ public class EncoderTests
     }
 
     [Theory]
-    [InlineData(CompressionKind.Zstd, 0)]
-    [InlineData(CompressionKind.Zstd, 3_000_000)]
-    [InlineData(CompressionKind.Gzip, 1_000_000)]
-    [InlineData(CompressionKind.None, 1_000_000)]
-    public async Task EncodesAndVerifiesWithHashesAndSizes(CompressionKind compression, int size)
+    [InlineData(CompressionKind.Zstd, 0, 1)]
+    [InlineData(CompressionKind.Zstd, 3_000_000, 1)]
+    [InlineData(CompressionKind.Zstd, 0, 2)]
+    // Three blocks of ParallelZstdStream: three frames, compressed on two threads, read as one stream.
+    [InlineData(CompressionKind.Zstd, 9_000_000, 2)]
+    [InlineData(CompressionKind.Zstd, 9_000_000, 4)]
+    [InlineData(CompressionKind.Gzip, 1_000_000, 1)]
+    [InlineData(CompressionKind.None, 1_000_000, 1)]
+    public async Task EncodesAndVerifiesWithHashesAndSizes(CompressionKind compression, int size, int threads)
     {
         var plain = Compressible(size);
         using var output = new MemoryStream();
         var progress = new List<PipelineProgress>();
         var result = await ArtifactEncoder.EncodeAsync(new MemoryStream(plain), output,
-            new ArtifactEncodeOptions(Ring.Current) { Compression = compression, ChunkSize = 64 << 10, StageBufferBytes = 256 << 10 },
+            new ArtifactEncodeOptions(Ring.Current) { Compression = compression, CompressionThreads = threads, ChunkSize = 64 << 10, StageBufferBytes = 256 << 10 },
             progress: new SyncProgress(progress));
         var stored = output.ToArray();
         Assert.Equal(size, result.RawBytes);

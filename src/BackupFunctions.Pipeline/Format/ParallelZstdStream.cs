@@ -1,0 +1,173 @@
+using System.Buffers;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
+
+namespace BackupFunctions.Pipeline.Format;
+
+/// <summary>
+/// Write-only stream that compresses fixed-size blocks on several threads at once, each block as its
+/// own zstd frame (with its checksum), and writes the frames in order. Concatenated frames are one valid
+/// zstd stream, so any zstd reader decompresses the result.
+/// </summary>
+/// <remarks>
+/// Why not the library's own worker threads (ZSTD_c_nbWorkers): in a long-lived process each stream
+/// that used them left about 10 MiB behind (measured: 59 → 123 MiB over 12 encodes, flat without
+/// workers), which the host's memory budget cannot afford. Here the memory is fixed: at most
+/// <c>workers + 1</c> blocks in flight, each an input and an output buffer from the shared pool, and
+/// one reusable compression context per worker.
+/// </remarks>
+public sealed class ParallelZstdStream : Stream
+{
+    public const int DefaultBlockSize = 4 << 20;
+
+    private readonly Stream _output;
+    private readonly int _level;
+    private readonly int _blockSize;
+    private readonly int _maxInFlight;
+    private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<Compressor> _contexts = [];
+    private byte[] _block;
+    private int _filled;
+    private bool _wroteAny;
+    private bool _disposed;
+
+    public ParallelZstdStream(Stream output, int level, int workers, int blockSize = DefaultBlockSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 64 << 10);
+        _output = output;
+        _level = level;
+        _blockSize = blockSize;
+        _maxInFlight = workers;
+        _block = ArrayPool<byte>.Shared.Rent(blockSize);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !_disposed;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (!buffer.IsEmpty)
+        {
+            var n = Math.Min(buffer.Length, _blockSize - _filled);
+            buffer.Span[..n].CopyTo(_block.AsSpan(_filled));
+            _filled += n;
+            buffer = buffer[n..];
+            if (_filled == _blockSize) await SubmitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Compression is by whole blocks: a flush cannot push out a partial one without a smaller frame, so it does nothing.</summary>
+    public override void Flush() { }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SubmitAsync(CancellationToken ct)
+    {
+        var block = _block;
+        var length = _filled;
+        _block = ArrayPool<byte>.Shared.Rent(_blockSize);
+        _filled = 0;
+        _wroteAny = true;
+        _inFlight.Enqueue(Task.Run(() => Compress(block, length), CancellationToken.None));
+        while (_inFlight.Count > _maxInFlight) await WriteOldestAsync(ct).ConfigureAwait(false);
+    }
+
+    private (byte[] Buffer, int Length) Compress(byte[] block, int length)
+    {
+        if (!_contexts.TryTake(out var zstd))
+        {
+            zstd = new Compressor(_level);
+            // The frame checksum lets `verify` catch a compressor bug, not just storage damage.
+            zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        }
+
+        var output = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(length));
+        try
+        {
+            var written = zstd.Wrap(block.AsSpan(0, length), output);
+            return (output, written);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(output);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+            _contexts.Add(zstd);
+        }
+    }
+
+    private async Task WriteOldestAsync(CancellationToken ct)
+    {
+        var (buffer, length) = await _inFlight.Dequeue().ConfigureAwait(false);
+        try
+        {
+            await _output.WriteAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Compresses the last, partial block and writes every frame still in flight.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            // An empty input still becomes one (empty) frame: readers expect a zstd stream, not nothing.
+            if (_filled > 0 || !_wroteAny) await SubmitAsync(CancellationToken.None).ConfigureAwait(false);
+            while (_inFlight.Count > 0) await WriteOldestAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.Dispose(disposing);
+    }
+
+    private async Task ReleaseAsync()
+    {
+        // On failure: let the blocks in flight finish, then give every buffer and context back.
+        while (_inFlight.Count > 0)
+        {
+            try
+            {
+                var (buffer, _) = await _inFlight.Dequeue().ConfigureAwait(false);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            catch (Exception)
+            {
+                // Already reported by whoever awaited it first, or moot on this failure path.
+            }
+        }
+
+        if (_block.Length > 0) ArrayPool<byte>.Shared.Return(_block);
+        _block = [];
+        while (_contexts.TryTake(out var zstd)) zstd.Dispose();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
