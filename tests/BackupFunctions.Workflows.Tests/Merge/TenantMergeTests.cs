@@ -135,4 +135,18 @@ public sealed class TenantMergeTests(TenantMergeFixture fx) : IClassFixture<Tena
         Assert.Equal((2L, 42L), (plans.OthersBefore, plans.OthersAfter));
         Assert.Equal(before, await fx.FingerprintAsync(target, "true"));
     }
+
+    [Fact]
+    public async Task Merge_is_refused_when_no_table_of_the_target_has_row_level_security()
+    {
+        var target = await fx.CreateTargetAsync("ALTER TABLE app.customers DISABLE ROW LEVEL SECURITY; ALTER TABLE app.addresses DISABLE ROW LEVEL SECURITY;");
+        var before = await fx.FingerprintAsync(target, "true");
+        var env = fx.Environment();
+
+        var e = await Assert.ThrowsAsync<TenantMergeRefusedException>(() =>
+            new TenantMergeRunner(env).RunAsync(fx.Backup, env.Source().WithDatabase(target.Name), replaceTenantRows: false));
+
+        Assert.Contains("row-level security", e.Message);
+        Assert.Equal(before, await fx.FingerprintAsync(target, "true"));
+    }
 }

@@ -51,6 +51,14 @@ public sealed class TenantMergePlanner
         }
 
         var present = manifest.RowCounts.Keys.Select(schema.Find).OfType<MergeTable>().ToList();
+        if (!present.Any(t => !t.IsShared))
+        {
+            // Without row-level security nothing tells this tenant's rows from the others': no refusal check, no row check.
+            throw new TenantMergeRefusedException(
+                $"Merge refused: none of the tables of backup {manifest.BackupId} has row-level security in database '{destination.Database}', " +
+                "so nothing there tells tenant rows apart. Enable the tenant policies in the target first. Nothing was changed.");
+        }
+
         var order = MergeLoadOrder.Sort(present.Select(t => t.Name).ToList(), schema.ForeignKeys);
         var tables = order.Select(n => present.First(t => t.Name == n))
             .Select(t => new MergeScript.Table(t, t.IsShared ? 0 : manifest.RowCounts[t.Name.Qualified])).ToList();

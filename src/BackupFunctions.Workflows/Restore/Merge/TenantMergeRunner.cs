@@ -60,7 +60,11 @@ public sealed class TenantMergeRunner(BackupEnvironment env)
                     var merged = await pipeline.RunAsync(artifact, env.Keys, destination, options, work,
                         (toc, _) => Task.FromResult(planner.Plan(toc, report)), ct).ConfigureAwait(false);
                     attempts.Add(new RestoreAttempt(target.Name, true, null, attempt.Elapsed));
-                    return Result(true, target.Name, MergeReport.Read(report), [.. planner.Warnings, .. merged.Warnings], null);
+                    var counted = MergeReport.Read(report);
+                    // The transaction's own check passed, or psql would not have committed; this only guards the report.
+                    var ok = counted.Count > 0 && counted.All(c => c.Ok);
+                    return Result(ok, target.Name, counted, [.. planner.Warnings, .. merged.Warnings],
+                        ok ? null : "The merge committed, but its row report is missing or differs: " + string.Join("; ", counted.Where(c => !c.Ok)));
                 }
                 catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
                 {
