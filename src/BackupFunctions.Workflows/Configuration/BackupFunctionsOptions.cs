@@ -35,6 +35,8 @@ public sealed class BackupFunctionsOptions
 
     public DisasterRecoveryOptions DisasterRecovery { get; set; } = new();
 
+    public RestoreSettings Restore { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
@@ -59,6 +61,7 @@ public sealed class BackupFunctionsOptions
         }
 
         problems.AddRange(Compression.Validate());
+        problems.AddRange(Restore.Validate());
         return problems;
     }
 }

@@ -17,4 +17,6 @@ public sealed record RestoreRunResult(
 {
     /// <summary>Roles this restore created on the destination from the backup's globals (none when all existed).</summary>
     public IReadOnlyList<string> RolesCreated { get; init; } = [];
+    /// <summary>How pg_restore ran (<see cref="BackupFunctions.Pipeline.RestoreModes"/>); null when nothing was restored.</summary>
+    public string? Mode { get; init; }
 }

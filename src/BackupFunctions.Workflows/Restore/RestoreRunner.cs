@@ -17,6 +17,10 @@ namespace BackupFunctions.Workflows.Restore;
 /// on the way into pg_restore in a single transaction, and falls back to the next target when a
 /// target fails or serves damaged bytes. Ends by comparing every table's row count with the manifest.
 /// </summary>
+/// <remarks>
+/// Into a database it creates itself, the restore runs <c>pg_restore -j</c> (BackupFunctions:Restore:Jobs)
+/// from a checked, staged copy: not atomic, but a failure drops the database this run created.
+/// </remarks>
 public sealed class RestoreRunner(BackupEnvironment env)
 {
     public async Task<RestoreRunResult> RunAsync(CatalogEntry entry, PgConnectionInfo destination,
@@ -26,7 +30,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
         var created = await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
         try
         {
-            var result = await RestoreIntoAsync(entry, destination, sw, progress, ct).ConfigureAwait(false);
+            var result = await RestoreIntoAsync(entry, destination, created, sw, progress, ct).ConfigureAwait(false);
             if (created && result.ServedBy is null)
             {
                 // Nothing was restored into the database this run created. (One restored with differing row
@@ -44,7 +48,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
         }
     }
 
-    private async Task<RestoreRunResult> RestoreIntoAsync(CatalogEntry entry, PgConnectionInfo destination, Stopwatch sw,
+    private async Task<RestoreRunResult> RestoreIntoAsync(CatalogEntry entry, PgConnectionInfo destination, bool created, Stopwatch sw,
         IProgress<string>? progress, CancellationToken ct)
     {
         var manifest = entry.Manifest;
@@ -61,6 +65,11 @@ public sealed class RestoreRunner(BackupEnvironment env)
         {
             ExpectedStoredSha256 = manifest.StoredSha256,
             ExpectedPlainSha256 = manifest.PlainSha256,
+            // pg_restore -j is not atomic: only into a database this run created, which RunAsync drops when
+            // the restore fails. An existing database gets the streaming restore in one transaction.
+            Jobs = created ? env.Options.Restore.EffectiveJobs : 1,
+            StagingDirectory = env.Options.StagingDirectory,
+            PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
         };
 
         RestoreResult? restored = null;
@@ -79,7 +88,8 @@ public sealed class RestoreRunner(BackupEnvironment env)
             }
             catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
             {
-                // This copy is unreachable or damaged; pg_restore ran in one transaction, so the database is as before.
+                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, had not
+                // started: the staged copy is checked whole first), so the database is as before.
                 attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed));
                 progress?.Report($"{target.Name} failed: {e.Message}");
             }
@@ -100,7 +110,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
         var mismatches = RowCountComparer.Compare(expected, actual);
         return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
             mismatches, restored.Warnings, sw.Elapsed,
-            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = rolesCreated };
+            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = rolesCreated, Mode = restored.Mode };
     }
 
     private static async Task DropDatabaseAsync(PgConnectionInfo destination)

@@ -1,0 +1,99 @@
+using BackupFunctions.Pipeline;
+using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Operations;
+using BackupFunctions.Workflows.Restore;
+using BackupFunctions.Workflows.Tests.Support;
+
+namespace BackupFunctions.Workflows.Tests;
+
+/// <summary>
+/// RestoreRunner runs pg_restore -j only into a database it created (which it drops if the restore
+/// fails); into an existing database it keeps the streaming restore in one transaction.
+/// </summary>
+[Collection(SampleDatabaseCollection.Name)]
+public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
+{
+    private static BackupFunctionsOptions WithJobs(BackupFunctionsOptions o, int? jobs) => new()
+    {
+        Source = o.Source,
+        Keys = o.Keys,
+        StagingDirectory = o.StagingDirectory,
+        Targets = o.Targets,
+        Restore = new RestoreSettings { Jobs = jobs },
+    };
+
+    [Fact]
+    public async Task A_new_database_is_restored_in_parallel_and_an_existing_one_in_one_transaction()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment(options: WithJobs(targets.Options, 2));
+        var backup = await new DirectBackupRunner(env).RunAsync(null, [ThreeTargets.Local]);
+        Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, sample.Name)).Resolve("latest");
+
+        var created = "wf_par_" + Guid.NewGuid().ToString("N")[..16];
+        var existing = "wf_par_" + Guid.NewGuid().ToString("N")[..16];
+        try
+        {
+            var fresh = await new RestoreRunner(env).RunAsync(entry, env.Source(created));
+            Assert.True(fresh.Succeeded, fresh.Error);
+            Assert.Equal(RestoreModes.Parallel(2), fresh.Mode);
+            Assert.Equal(await Sql.SchemaAsync(sample.Name), await Sql.SchemaAsync(created));
+            Assert.Equal(await Sql.RowCountsAsync(sample.Name), await Sql.RowCountsAsync(created));
+            Assert.Empty(Directory.EnumerateFiles(targets.Options.StagingDirectory, "restore-*"));
+
+            await Sql.LoadTextAsync("postgres", $"CREATE DATABASE \"{existing}\"");
+            var into = await new RestoreRunner(env).RunAsync(entry, env.Source(existing));
+            Assert.True(into.Succeeded, into.Error);
+            Assert.Equal(RestoreModes.StreamSingleTransaction, into.Mode);
+            Assert.Equal(await Sql.RowCountsAsync(sample.Name), await Sql.RowCountsAsync(existing));
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(created);
+            await Sql.DropDatabaseAsync(existing);
+        }
+    }
+
+    [Fact]
+    public async Task One_job_keeps_the_streaming_restore_even_for_a_new_database()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment(options: WithJobs(targets.Options, 1));
+        var backup = await new DirectBackupRunner(env).RunAsync(null, [ThreeTargets.Local]);
+        Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, sample.Name)).Resolve("latest");
+        var created = "wf_par_" + Guid.NewGuid().ToString("N")[..16];
+        try
+        {
+            var restore = await new RestoreRunner(env).RunAsync(entry, env.Source(created));
+            Assert.True(restore.Succeeded, restore.Error);
+            Assert.Equal(RestoreModes.StreamSingleTransaction, restore.Mode);
+            Assert.Equal(await Sql.RowCountsAsync(sample.Name), await Sql.RowCountsAsync(created));
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(created);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    [InlineData(65)]
+    public void Jobs_outside_1_to_64_is_a_settings_problem(int jobs)
+    {
+        var problem = Assert.Single(new RestoreSettings { Jobs = jobs }.Validate());
+        Assert.Contains("BackupFunctions:Restore:Jobs", problem, StringComparison.Ordinal);
+        Assert.Contains(new BackupFunctionsOptions { Restore = new RestoreSettings { Jobs = jobs } }.Validate(), p => p == problem);
+    }
+
+    [Fact]
+    public void Jobs_defaults_to_the_cores_at_most_four()
+    {
+        Assert.Empty(new RestoreSettings().Validate());
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 4), new RestoreSettings().EffectiveJobs);
+        Assert.Equal(1, new RestoreSettings { Jobs = 1 }.EffectiveJobs);
+    }
+}
