@@ -77,6 +77,10 @@ public sealed class TenantMergeHttpTests : IAsyncLifetime
         var again = await RunAsync(client, "/api/restores", $$"""{"backupId":"{{tenantBackup}}","mode":"merge","targetDatabase":"{{target.Name}}"}""", "Failed");
         Assert.Contains("already has rows", again.GetRawText());
         Assert.Equal(MultiTenantDatabase.AcmeOrders, await target.ScalarAsync<long>("SELECT count(*) FROM app.orders WHERE tenant_id = 'acme'"));
+        var restores = (await (await client.GetAsync("/api/restores")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal([false, true], restores.Where(r => r.Str("kind") == "merge").Select(r => r.GetProperty("succeeded").GetBoolean()).Order());
+        var alerts = await (await client.GetAsync("/api/alerts")).JsonAsync();
+        Assert.Contains(alerts.EnumerateArray(), a => a.Str("code") == "restore.merge.failed");
     }
 
     private static async Task AssertBadRequestAsync(HttpClient client, string body, string expected)
