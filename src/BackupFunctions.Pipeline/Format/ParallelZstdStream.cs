@@ -18,7 +18,11 @@ namespace BackupFunctions.Pipeline.Format;
 /// </remarks>
 public sealed class ParallelZstdStream : Stream
 {
-    public const int DefaultBlockSize = 4 << 20;
+    /// <summary>Just under 4 MiB, so that a block's worst-case compressed size also fits a 4 MiB buffer.</summary>
+    public const int DefaultBlockSize = (4 << 20) - (64 << 10);
+
+    /// <summary>Its own bounded pool (see PartitionedUploader): the shared one's per-thread caches crept in the host.</summary>
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: 16 << 20, maxArraysPerBucket: 32);
 
     private readonly Stream _output;
     private readonly int _level;
@@ -39,7 +43,7 @@ public sealed class ParallelZstdStream : Stream
         _level = level;
         _blockSize = blockSize;
         _maxInFlight = workers;
-        _block = ArrayPool<byte>.Shared.Rent(blockSize);
+        _block = Buffers.Rent(blockSize);
     }
 
     public override bool CanRead => false;
@@ -76,7 +80,7 @@ public sealed class ParallelZstdStream : Stream
     {
         var block = _block;
         var length = _filled;
-        _block = ArrayPool<byte>.Shared.Rent(_blockSize);
+        _block = Buffers.Rent(_blockSize);
         _filled = 0;
         _wroteAny = true;
         _inFlight.Enqueue(Task.Run(() => Compress(block, length), CancellationToken.None));
@@ -92,7 +96,7 @@ public sealed class ParallelZstdStream : Stream
             zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         }
 
-        var output = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(length));
+        var output = Buffers.Rent(Compressor.GetCompressBound(length));
         try
         {
             var written = zstd.Wrap(block.AsSpan(0, length), output);
@@ -100,12 +104,12 @@ public sealed class ParallelZstdStream : Stream
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(output);
+            Buffers.Return(output);
             throw;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(block);
+            Buffers.Return(block);
             _contexts.Add(zstd);
         }
     }
@@ -119,7 +123,7 @@ public sealed class ParallelZstdStream : Stream
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Buffers.Return(buffer);
         }
     }
 
@@ -154,7 +158,7 @@ public sealed class ParallelZstdStream : Stream
             try
             {
                 var (buffer, _) = await _inFlight.Dequeue().ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(buffer);
+                Buffers.Return(buffer);
             }
             catch (Exception)
             {
@@ -162,7 +166,7 @@ public sealed class ParallelZstdStream : Stream
             }
         }
 
-        if (_block.Length > 0) ArrayPool<byte>.Shared.Return(_block);
+        if (_block.Length > 0) Buffers.Return(_block);
         _block = [];
         while (_contexts.TryTake(out var zstd)) zstd.Dispose();
     }
