@@ -30,8 +30,19 @@ public sealed partial class RestorePipeline
             return false;
         }
 
-        Directory.CreateDirectory(options.StagingDirectory);
-        var free = options.FreeSpaceProbe?.Invoke(options.StagingDirectory) ?? FreeBytes(options.StagingDirectory);
+        long free;
+        try
+        {
+            Directory.CreateDirectory(options.StagingDirectory);
+            free = options.FreeSpaceProbe?.Invoke(options.StagingDirectory) ?? FreeBytes(options.StagingDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A staging directory that cannot be used is no reason to fail: the stream needs no disk.
+            LogParallelSkipped(_logger, target.ToString(), options.Jobs, $"the staging directory {options.StagingDirectory} cannot be used ({e.Message})");
+            return false;
+        }
+
         if (free >= plain + StagingHeadroomBytes) return true;
         LogNotEnoughDisk(_logger, target.ToString(), options.Jobs, options.StagingDirectory, free, plain + StagingHeadroomBytes);
         return false;

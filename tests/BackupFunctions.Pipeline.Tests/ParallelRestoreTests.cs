@@ -100,6 +100,24 @@ public sealed class ParallelRestoreTests(SampleDatabaseFixture sample, ITestOutp
     }
 
     [Fact]
+    public async Task AStagingDirectoryThatCannotBeCreatedMeansStreaming()
+    {
+        var (backup, artifact) = await BackupAsync();
+        var aFile = Path.Combine(_staging, "not-a-directory");
+        await File.WriteAllTextAsync(aFile, "x");
+        await using var target = await TempDatabase.CreateAsync("par_nodir");
+        var logger = new ListLogger<RestorePipeline>();
+
+        var result = await new RestorePipeline(Pg.Runner(), logger).RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name),
+            Parallel(backup) with { StagingDirectory = Path.Combine(aFile, "staging") });
+
+        Assert.Equal(RestoreModes.StreamSingleTransaction, result.Mode);
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("cannot be used", warning.Message, StringComparison.Ordinal);
+        await AssertSameRowsAsync(target.Name);
+    }
+
+    [Fact]
     public async Task OneJobIsTheStreamingRestore()
     {
         var (backup, artifact) = await BackupAsync();
