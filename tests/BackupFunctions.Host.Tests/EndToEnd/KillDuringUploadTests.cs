@@ -54,8 +54,9 @@ public sealed class KillDuringUploadTests
             Assert.Contains(Uri.EscapeDataString(instanceId), statusUri.AbsolutePath);
             statusPath = statusUri.PathAndQuery;
 
-            // Wait until the uploads are under way: the custom status says "upload", the local copy (fast) is
-            // written, and the history still holds an UploadArtifact call with no result (the slowed S3 one).
+            // Wait until the uploads are under way: the local copy (fast) is written and the slowed S3 one is
+            // not. The copies stream while the dump activity runs (custom status "dump"); a copy that failed
+            // there is uploaded by its own UploadArtifact call (status "upload", a call with no result yet).
             var running = await WithOutputAsync(first, () => Polling.UntilAsync(
                 async () =>
                 {
@@ -63,7 +64,7 @@ public sealed class KillDuringUploadTests
                     return (response.StatusCode, Body: await response.JsonAsync());
                 },
                 s => s.Body.Str("runtimeStatus") is not ("Running" or "Pending")
-                    || (Step(s.Body) == "upload" && LocalArtifactWritten(targets) && UploadsInFlight(s.Body) > 0),
+                    || (LocalArtifactWritten(targets) && (Step(s.Body) == "dump" || (Step(s.Body) == "upload" && UploadsInFlight(s.Body) > 0))),
                 "the backup to be uploading (or to end)"));
             Assert.True(running.Body.Str("runtimeStatus") == "Running", $"the backup was to be running at the kill: {running.Body}\n{Tail(first)}");
             Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
