@@ -77,6 +77,7 @@ public sealed class FileSystemTarget : IBackupTarget
                 DirectorySync.Flush(directory);
                 return Task.CompletedTask;
             });
+            RemoveLeftoverTemps(directory, Path.GetFileName(path));
             return Info(key, new FileInfo(path));
         }
         catch
@@ -87,6 +88,23 @@ public sealed class FileSystemTarget : IBackupTarget
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A writer killed mid-put (a host crash during a streamed upload) leaves its temporary file; the put
+    /// that completes the same key removes them. Best effort: a file that cannot go now stays for the next.
+    /// </summary>
+    private static void RemoveLeftoverTemps(string directory, string fileName)
+    {
+        try
+        {
+            foreach (var leftover in Directory.EnumerateFiles(directory, $"{TempMarker}*-{fileName}"))
+                TryDelete(leftover);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Listing failed: the object itself is written; leftovers are invisible to readers anyway.
         }
     }
 

@@ -24,6 +24,22 @@ public sealed class FileSystemTargetTests : TargetConformanceTests
     }
 
     [Fact]
+    public async Task A_put_removes_temporary_files_that_a_killed_writer_left_for_the_same_key_only()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "db", "b1")).FullName;
+        var leftover = Path.Combine(dir, FileSystemTarget.TempMarker + Guid.NewGuid().ToString("N") + "-artifact.bfa");
+        var otherKeys = Path.Combine(dir, FileSystemTarget.TempMarker + Guid.NewGuid().ToString("N") + "-manifest.json");
+        await File.WriteAllBytesAsync(leftover, new byte[1234]);
+        await File.WriteAllBytesAsync(otherKeys, new byte[10]);
+
+        await Target.PutAsync("db/b1/artifact.bfa", new MemoryStream(new byte[5000]));
+
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(otherKeys), "a temporary file of another key may belong to a put still running");
+        Assert.Equal(5000, new FileInfo(Path.Combine(dir, "artifact.bfa")).Length);
+    }
+
+    [Fact]
     public void Missing_root_is_a_configuration_error_when_creation_is_off()
     {
         var missing = Path.Combine(_root, "not-mounted");
