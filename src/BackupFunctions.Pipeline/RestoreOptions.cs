@@ -15,7 +15,7 @@ public sealed record RestoreOptions
     public bool NoPrivileges { get; init; }
     /// <summary>
     /// --single-transaction: all or nothing. With it, a restore stopped by a bad chunk leaves the
-    /// target as it was. (Not combinable with parallel restore, which a stream cannot use anyway.)
+    /// target as it was. (pg_restore refuses it with -j: the parallel restore, <see cref="Jobs"/> &gt; 1, runs without it.)
     /// </summary>
     public bool SingleTransaction { get; init; } = true;
     /// <summary>--exit-on-error (always recommended: otherwise pg_restore skips failed statements).</summary>
