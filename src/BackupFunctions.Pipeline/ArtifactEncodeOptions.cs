@@ -7,7 +7,7 @@ namespace BackupFunctions.Pipeline;
 public sealed record ArtifactEncodeOptions(KeyEncryptionKey Key)
 {
     public CompressionKind Compression { get; init; } = CompressionKind.Zstd;
-    /// <summary>Null: the default for the compression (zstd 1, gzip 6).</summary>
+    /// <summary>Null: the default for the compression (zstd 2, gzip 6).</summary>
     public int? CompressionLevel { get; init; }
     /// <summary>zstd worker threads; 0 or 1 compresses on the pipeline's own thread.</summary>
     public int CompressionThreads { get; init; } = CompressionCodec.DefaultThreads;

@@ -9,11 +9,13 @@ namespace BackupFunctions.Pipeline.Format;
 public static class CompressionCodec
 {
     /// <summary>
-    /// Level 1: on pg_dump output (bench/pipeline.sh, docs/benchmarks.md) it stores within 1 % of
-    /// level 3 (text, jsonb and half-incompressible bytea) for about 60 % of the CPU, and CPU is what a
-    /// backup window is short of: pg_dump and its server backend already take most of a small machine.
+    /// Level 2, chosen by measurement (bench/pipeline.sh on a 758 MB pg_dump of text, jsonb and
+    /// half-incompressible bytea; docs/benchmarks.md): levels 1 and 2 encode at the same speed in this
+    /// zstd port (~2.4-2.7 CPU s), level 2 stores 3.5 % less, and level 3 costs ~40 % more CPU for a
+    /// larger result. CPU is what a backup window is short of: pg_dump and its server backend already
+    /// take most of a small machine.
     /// </summary>
-    public const int DefaultZstdLevel = 1;
+    public const int DefaultZstdLevel = 2;
     public const int DefaultGzipLevel = 6;
 
     public static int DefaultLevel(CompressionKind kind) => kind switch
