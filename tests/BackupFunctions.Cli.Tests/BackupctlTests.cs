@@ -78,6 +78,9 @@ public sealed class BackupctlTests(CliEnvironment env) : IClassFixture<CliEnviro
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(BackupId, run.Json.GetProperty("backupId").GetString());
         Assert.Equal("local", run.Json.GetProperty("servedBy").GetString());
+        // The database is new, so pg_restore runs one job per core (Restore:Jobs' default).
+        var jobs = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        Assert.Equal(jobs > 1 ? $"parallel -j {jobs}" : "stream, single transaction", run.Json.GetProperty("mode").GetString());
         var source = await CliEnvironment.RowCountsAsync(env.Source.Name);
         Assert.Equal(3, source.Count);
         Assert.Equal(source, await CliEnvironment.RowCountsAsync(destination));

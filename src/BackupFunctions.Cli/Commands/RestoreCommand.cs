@@ -76,6 +76,7 @@ public static class RestoreCommand
                 result.BackupId,
                 result.TargetDatabase,
                 result.ServedBy,
+                result.Mode,
                 durationSeconds = Math.Round(result.Duration.TotalSeconds, 2),
                 result.Attempts,
                 result.Mismatches,
@@ -91,7 +92,7 @@ public static class RestoreCommand
             ctx.Output.Progress.MarkupLine($"[yellow]{Markup.Escape(a.Target)} failed:[/] {Markup.Escape(a.Error ?? "")}");
         }
 
-        var table = new Table().Title($"Restore of {result.BackupId} into {result.TargetDatabase} (served by {result.ServedBy ?? "none"})")
+        var table = new Table().Title($"Restore of {result.BackupId} into {result.TargetDatabase} (served by {result.ServedBy ?? "none"}{(result.Mode is null ? "" : ", " + result.Mode)})")
             .AddColumn("table").AddColumn(new TableColumn("in manifest").RightAligned()).AddColumn(new TableColumn("restored").RightAligned()).AddColumn("");
         foreach (var name in result.ExpectedRowCounts.Keys.Union(result.RestoredRowCounts.Keys).Order(StringComparer.Ordinal))
         {
