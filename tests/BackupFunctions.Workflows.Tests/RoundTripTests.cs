@@ -100,10 +100,18 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
         Assert.Equal(3, verify.Copies.Count);
         Assert.All(verify.Copies, c => Assert.Equal(manifest.StoredSha256, c.ActualSha256, ignoreCase: true));
     }
-    [Fact]
-    public async Task Copies_damaged_after_pg_restore_has_started_are_rolled_back_and_the_last_good_target_restores()
+    /// <summary>
+    /// jobs 1: the single-transaction stream, where pg_restore has started before the damage is found and
+    /// the transaction rolls back. jobs 2: the parallel path, which checks the whole artifact before
+    /// pg_restore starts. Either way the damaged copies leave nothing behind.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Damaged_copies_leave_nothing_behind_and_the_last_good_target_restores(int jobs)
     {
         await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        targets.Options.Restore.Jobs = jobs;
         var env = targets.Environment();
         var backup = await new DirectBackupRunner(env).RunAsync(null, null);
         Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
@@ -130,6 +138,7 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
             var restore = await new RestoreRunner(env).RunAsync(entry, env.Source(destination));
 
             Assert.True(restore.Succeeded, restore.Error);
+            Assert.Equal(jobs == 1 ? "stream, single transaction" : "parallel -j 2", restore.Mode);
             Assert.Equal(ThreeTargets.Azure, restore.ServedBy);
             Assert.Equal([ThreeTargets.Local, ThreeTargets.S3, ThreeTargets.Azure], restore.Attempts.Select(a => a.Target));
             Assert.Equal([false, false, true], restore.Attempts.Select(a => a.Succeeded));
