@@ -51,7 +51,9 @@ fi
 
 START_EPOCH=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-eval "$(scripts/services.sh up)"
+# A service that cannot start (e.g. its port is taken) stops the run here, not at its first use.
+SERVICES_ENV=$(scripts/services.sh up) || { echo "scripts/services.sh up failed; see above (BF_PG_PORT, BF_AZURITE_PORT, BF_S3_PORT choose other ports)" >&2; exit 1; }
+eval "$SERVICES_ENV"
 scripts/ensure-dotnet.sh
 need=()
 [ -x /usr/bin/time ] || need+=(time)
