@@ -106,7 +106,8 @@ EOF
   fi
   if as_postgres "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then return; fi
   log "starting PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT"
-  as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+  # The port on the command line wins over the one written at initdb: BF_PG_PORT may change later.
+  as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -o "-p $PG_PORT" -w -t 60 start >/dev/null
 }
 
 pg_down() {
