@@ -58,14 +58,10 @@ public sealed partial class RestorePipeline
         {
             ArtifactDecoder.Decoded decoded;
             OffsetPatchResult? patched = null;
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.Asynchronous };
-            // The plain dump holds the data in the clear: readable by this user only.
-            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            await using (var file = new FileStream(path, fileOptions))
+            FileStream file;
+            (file, decoded) = await PlainDumpFile.DecodeAsync(artifact, keys, path, options, progress, ct).ConfigureAwait(false);
+            await using (file)
             {
-                decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
-                    (m, t) => file.WriteAsync(m, t), options.StageBufferBytes, progress, ct).ConfigureAwait(false);
-                await file.FlushAsync(ct).ConfigureAwait(false);
                 try
                 {
                     patched = CustomArchiveOffsets.Patch(file);

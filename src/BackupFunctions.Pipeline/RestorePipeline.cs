@@ -36,13 +36,7 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         var client = options.Client ?? runner.Locator.ForRestore(server.Major);
         var version = await runner.GetVersionAsync(PgTool.PgRestore, client, ct).ConfigureAwait(false);
         var clientMajor = PgClientVersion.Parse(version)?.Major ?? client.Major;
-        var filter = options.SetFilter switch
-        {
-            SetFilterMode.Always => true,
-            SetFilterMode.Never => false,
-            // Only a newer pg_restore writes settings the server may not know.
-            _ => clientMajor > server.Major,
-        };
+        var filter = SetFilter.IsNeeded(options.SetFilter, clientMajor, server.Major);
         LogClientChosen(_logger, target.ToString(), server.Text, version, client.BinDirectory,
             filter ? "pg_restore -f - | SET filter | psql" : "pg_restore --dbname");
 

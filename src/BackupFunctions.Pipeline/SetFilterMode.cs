@@ -14,3 +14,15 @@ public enum SetFilterMode
     /// <summary>Never filter: pg_restore restores into the database itself.</summary>
     Never,
 }
+
+/// <summary>The one place that decides <see cref="SetFilterMode"/>, for restores and merges alike.</summary>
+public static class SetFilter
+{
+    public static bool IsNeeded(SetFilterMode mode, int clientMajor, int serverMajor) => mode switch
+    {
+        SetFilterMode.Always => true,
+        SetFilterMode.Never => false,
+        // Only a newer pg_restore writes settings the server may not know.
+        _ => clientMajor > serverMajor,
+    };
+}

@@ -35,23 +35,12 @@ public sealed partial class DataMergePipeline(PgToolRunner runner, ILogger<DataM
         var server = await inspector.GetServerVersionAsync(ct).ConfigureAwait(false);
         var client = options.Client ?? runner.Locator.ForRestore(server.Major);
         var version = await runner.GetVersionAsync(PgTool.PgRestore, client, ct).ConfigureAwait(false);
-        var filter = options.SetFilter switch
-        {
-            SetFilterMode.Always => true,
-            SetFilterMode.Never => false,
-            _ => (PgClientVersion.Parse(version)?.Major ?? client.Major) > server.Major,
-        };
+        var filter = SetFilter.IsNeeded(options.SetFilter, PgClientVersion.Parse(version)?.Major ?? client.Major, server.Major);
 
         var dumpPath = Path.Combine(workDirectory, "merge.dump");
         var listPath = Path.Combine(workDirectory, "merge.list");
-        ArtifactDecoder.Decoded decoded;
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
-        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var file = new FileStream(dumpPath, fileOptions))
-        {
-            decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
-                (m, t) => file.WriteAsync(m, t), options.StageBufferBytes, null, ct).ConfigureAwait(false);
-        }
+        var (file, decoded) = await PlainDumpFile.DecodeAsync(artifact, keys, dumpPath, options, null, ct).ConfigureAwait(false);
+        await file.DisposeAsync().ConfigureAwait(false);
 
         var toc = ArchiveToc.Parse(await runner.RunAsync(PgTool.PgRestore, null, ["--list", dumpPath], client: client, ct: ct).ConfigureAwait(false));
         var merge = await plan(toc, ct).ConfigureAwait(false);

@@ -70,7 +70,7 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         try
         {
             var upload = staged.StreamedTo.Contains(target.Name)
-                ? new CopyOutcome(target.Name, staged.Keys.Artifact, true, false, staged.Result.StoredBytes, staged.Result.Duration, null)
+                ? CopyOutcome.Streamed(staged, target.Name)
                 : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
             var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);

@@ -137,7 +137,7 @@ internal static class BackupFlow
         try
         {
             var upload = sourceTarget is null && staged.StreamedTo.Contains(target)
-                ? new CopyOutcome(target, staged.Keys.Artifact, true, false, staged.Result.StoredBytes, staged.Result.Duration, null)
+                ? CopyOutcome.Streamed(staged, target)
                 : await context.CallActivityAsync<CopyOutcome>(nameof(UploadArtifact),
                     new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), retries.Upload);
             var check = await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
