@@ -23,13 +23,7 @@ public sealed class TenantBackupHttpTests : IAsyncLifetime
     public async Task A_tenant_backup_over_http_completes_and_holds_only_that_tenants_rows()
     {
         await using var control = await TempDatabase.CreateAsync("e2ectl");
-        await using var targets = await RealTargets.CreateAsync(_db.Name);
-        targets.Options.Tenants = new TenantOptions { ConnectionString = _db.RoleConnectionString };
-        targets.Options.Retries = new WorkflowRetryOptions
-        {
-            Attempts = 2, FirstInterval = TimeSpan.FromMilliseconds(200),
-            UploadAttempts = 2, UploadFirstInterval = TimeSpan.FromMilliseconds(200),
-        };
+        await using var targets = await RealTargets.ForTenantExportAsync(_db.Name, _db.RoleConnectionString, attempts: 2);
         var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true).WithOptions(targets.Options);
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Function);

@@ -26,13 +26,7 @@ public sealed class TenantMergeHttpTests : IAsyncLifetime
     public async Task A_tenant_backup_merges_over_http_without_touching_other_tenants_and_bad_merges_are_400()
     {
         await using var control = await TempDatabase.CreateAsync("e2ectl");
-        await using var targets = await RealTargets.CreateAsync(_db.Name);
-        targets.Options.Tenants = new TenantOptions { ConnectionString = _db.RoleConnectionString };
-        targets.Options.Retries = new WorkflowRetryOptions
-        {
-            Attempts = 1, FirstInterval = TimeSpan.FromMilliseconds(200),
-            UploadAttempts = 2, UploadFirstInterval = TimeSpan.FromMilliseconds(200),
-        };
+        await using var targets = await RealTargets.ForTenantExportAsync(_db.Name, _db.RoleConnectionString, attempts: 1);
         var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true).WithOptions(targets.Options);
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Admin);

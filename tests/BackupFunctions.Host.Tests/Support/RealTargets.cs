@@ -54,6 +54,22 @@ public sealed class RealTargets : IAsyncDisposable
 
     public BackupFunctionsOptions Options { get; }
 
+    /// <summary>
+    /// Targets for tenant backups exported through <paramref name="tenantRoleConnectionString"/> (a role RLS applies to),
+    /// with short retries (<paramref name="attempts"/> per step, two per upload) so a failing run ends quickly.
+    /// </summary>
+    public static async Task<RealTargets> ForTenantExportAsync(string sourceDatabase, string tenantRoleConnectionString, int attempts)
+    {
+        var set = await CreateAsync(sourceDatabase);
+        set.Options.Tenants = new TenantOptions { ConnectionString = tenantRoleConnectionString };
+        set.Options.Retries = new WorkflowRetryOptions
+        {
+            Attempts = attempts, FirstInterval = TimeSpan.FromMilliseconds(200),
+            UploadAttempts = 2, UploadFirstInterval = TimeSpan.FromMilliseconds(200),
+        };
+        return set;
+    }
+
     public static async Task<RealTargets> CreateAsync(string sourceDatabase)
     {
         var set = new RealTargets(Directory.CreateTempSubdirectory("bf-host-e2e-").FullName, sourceDatabase);
