@@ -1,4 +1,5 @@
 using System.Data;
+using BackupFunctions.Pipeline.DirectoryArchive;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Processes;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,13 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
             "", $"Install postgresql-client-{server.Major} (pg_dump cannot dump a newer server).");
         var pgDumpVersion = await runner.GetVersionAsync(PgTool.PgDump, client, ct).ConfigureAwait(false);
 
-        var args = new List<string> { "--format=custom", "-Z0" };
+        var scratch = await PlanParallelDumpAsync(conn, source, options, ct).ConfigureAwait(false);
+        var args = scratch is null
+            ? new List<string> { "--format=custom", "-Z0" }
+            // --verbose: pg_dump -j reports each finished table file, so the follower can close it at once.
+            // --no-sync: its closing fsync of every file would race the follower deleting them, and the
+            // scratch files need no durability (the artifact gets the checks).
+            : ["--format=directory", "-Z0", "--jobs=" + options.DumpJobs, "--verbose", "--no-sync", "--file=" + scratch];
         NpgsqlTransaction? snapshotTx = null;
         if (options.CollectRowCounts)
         {
@@ -46,31 +53,37 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         args.AddRange(options.ExtraDumpArguments);
 
         LogStarting(_logger, source.ToString(), server.Text, pgDumpVersion);
-        await using var dump = runner.Start(PgTool.PgDump, source, args, client: client);
+        ArtifactEncodeResult encoded;
         // The counts scan the tables in the dump's snapshot while pg_dump streams them: afterwards
         // they would add a second pass over the data to the backup's wall time.
         using var countCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var countsTask = snapshotTx is null ? null : DatabaseInspector.CountRowsAsync(conn, countCts.Token);
-        ArtifactEncodeResult encoded;
+        Task<IReadOnlyDictionary<string, long>>? countsTask = null;
         try
         {
-            encoded = await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options.Artifact,
-                sourceCompleted: token => dump.WaitForSuccessAsync(token), progress, ct, abortSource: dump.Kill).ConfigureAwait(false);
+            if (scratch is null)
+            {
+                await using var dump = runner.Start(PgTool.PgDump, source, args, client: client);
+                countsTask = snapshotTx is null ? null : DatabaseInspector.CountRowsAsync(conn, countCts.Token);
+                encoded = await EncodeAsync(dump, dump.StandardOutput, token => dump.WaitForSuccessAsync(token), output, options, progress, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                LogParallelDump(_logger, source.ToString(), options.DumpJobs, scratch);
+                var follower = new DirectoryDumpFollower(scratch);
+                await using var dump = runner.Start(PgTool.PgDump, source, args, client: client, onStderrLine: follower.OnStderrLine);
+                countsTask = snapshotTx is null ? null : DatabaseInspector.CountRowsAsync(conn, countCts.Token);
+                await using var feed = ParallelDumpFeed.Start(dump, follower);
+                encoded = await EncodeAsync(dump, feed.Output, feed.WaitAsync, output, options, progress, ct).ConfigureAwait(false);
+            }
         }
-        catch (Exception e) when (e is not PgToolException)
+        catch (Exception)
         {
             await AbandonCountsAsync(countCts, countsTask).ConfigureAwait(false);
-            // If pg_dump failed too, its error is the cause; report that.
-            dump.Kill();
-            try { await dump.WaitForSuccessAsync(CancellationToken.None).ConfigureAwait(false); }
-            catch (PgToolException pe) when (pe.Kind != PgFailureKind.Cancelled) { throw; }
-            catch (PgToolException) { /* killed by us: the encoder's error is the cause */ }
             throw;
         }
-        catch (PgToolException)
+        finally
         {
-            await AbandonCountsAsync(countCts, countsTask).ConfigureAwait(false);
-            throw;
+            if (scratch is not null) TryDeleteScratch(scratch);
         }
 
         IReadOnlyDictionary<string, long>? counts = null;
@@ -82,9 +95,34 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         var completedAt = DateTimeOffset.UtcNow;
         var result = new BackupResult(encoded.RawBytes, encoded.CompressedBytes, encoded.StoredBytes, encoded.StoredSha256, encoded.PlainSha256,
             encoded.KeyId, encoded.Compression, encoded.CompressionLevel, encoded.ChunkSize, encoded.FormatVersion, pgDumpVersion, server, counts,
-            startedAt, completedAt, completedAt - startedAt);
+            startedAt, completedAt, completedAt - startedAt)
+        {
+            DumpFormat = scratch is null ? DumpFormats.Custom : DumpFormats.Directory,
+            DumpJobs = scratch is null ? 1 : options.DumpJobs,
+        };
         LogCompleted(_logger, source.ToString(), result.RawBytes, result.StoredBytes, result.Duration.TotalSeconds, result.ThroughputMBps);
         return result;
+    }
+
+    /// <summary>
+    /// Encodes what pg_dump produces. When the encoder fails and pg_dump failed too, pg_dump's error
+    /// is the cause and is the one thrown.
+    /// </summary>
+    private static async Task<ArtifactEncodeResult> EncodeAsync(PgToolProcess dump, Stream source, Func<CancellationToken, Task> sourceCompleted,
+        Stream output, BackupOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        try
+        {
+            return await ArtifactEncoder.EncodeAsync(source, output, options.Artifact, sourceCompleted, progress, ct, abortSource: dump.Kill).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not PgToolException)
+        {
+            dump.Kill();
+            try { await dump.WaitForSuccessAsync(CancellationToken.None).ConfigureAwait(false); }
+            catch (PgToolException pe) when (pe.Kind != PgFailureKind.Cancelled) { throw; }
+            catch (PgToolException) { /* killed by us: the encoder's error is the cause */ }
+            throw;
+        }
     }
 
     /// <summary>The dump failed: stop the counts and let them end before the connection goes.</summary>

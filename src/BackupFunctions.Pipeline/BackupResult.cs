@@ -22,6 +22,11 @@ public sealed record BackupResult(
     DateTimeOffset CompletedAt,
     TimeSpan Duration)
 {
+    /// <summary>What the plain bytes are: <see cref="DumpFormats.Custom"/> (one pg_dump archive) or <see cref="DumpFormats.Directory"/> (a parallel dump's bundle).</summary>
+    public string DumpFormat { get; init; } = DumpFormats.Custom;
+    /// <summary>pg_dump workers that produced it.</summary>
+    public int DumpJobs { get; init; } = 1;
+
     /// <summary>Plain dump megabytes (10^6) per second of wall time.</summary>
     public double ThroughputMBps => Duration.TotalSeconds > 0 ? RawBytes / 1e6 / Duration.TotalSeconds : 0;
 }

@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+using BackupFunctions.Pipeline.DirectoryArchive;
 using BackupFunctions.Pipeline.Keys;
 
 namespace BackupFunctions.Pipeline;
@@ -28,5 +30,54 @@ internal static class PlainDumpFile
             await file.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Decodes a parallel dump's artifact and unpacks its <see cref="DirectoryBundle"/> into
+    /// <paramref name="directory"/> (created, mode 0700; it must not exist), ready for pg_restore.
+    /// </summary>
+    public static async Task<ArtifactDecoder.Decoded> UnpackAsync(Stream artifact, KeyRing keys, string directory,
+        RestoreOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        if (System.IO.Directory.Exists(directory)) throw new IOException($"{directory} exists already.");
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(directory);
+        else System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
+        var unpack = Task.Run(async () =>
+        {
+            try
+            {
+                await using var input = pipe.Reader.AsStream();
+                await DirectoryBundleReader.UnpackAsync(input, directory, ct).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await pipe.Reader.CompleteAsync(e).ConfigureAwait(false);
+                throw;
+            }
+        }, CancellationToken.None);
+
+        ArtifactDecoder.Decoded decoded;
+        try
+        {
+            decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
+                async (m, t) =>
+                {
+                    var flush = await pipe.Writer.WriteAsync(m, t).ConfigureAwait(false);
+                    // The unpacker stopped (a malformed bundle): its error is the one to report.
+                    if (flush.IsCompleted) await unpack.ConfigureAwait(false);
+                }, options.StageBufferBytes, progress, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+            // The decoder's error (or the unpacker's, which the sink passed on) is the cause.
+            try { await unpack.ConfigureAwait(false); } catch (Exception) { }
+            throw;
+        }
+        await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        await unpack.ConfigureAwait(false);
+        return decoded;
     }
 }

@@ -44,6 +44,11 @@ public sealed record RestoreOptions
     public string? StagingDirectory { get; init; }
     /// <summary>The plain dump's size (the manifest's rawBytes): the parallel restore needs that much free space, else it streams.</summary>
     public long? PlainBytes { get; init; }
+    /// <summary>
+    /// The manifest's dumpFormat. <see cref="DumpFormats.Directory"/> (a parallel dump) is always unpacked
+    /// into <see cref="StagingDirectory"/> first, so such a restore needs that directory and the plain size free.
+    /// </summary>
+    public string DumpFormat { get; init; } = DumpFormats.Custom;
     /// <summary>Free bytes at a directory; null asks the file system. (Tests simulate a full disk with it.)</summary>
     public Func<string, long>? FreeSpaceProbe { get; init; }
 }

@@ -72,34 +72,38 @@ public sealed partial class RestorePipeline
                 }
             }
 
-            var parallel = patched is not null;
-            var args = new List<string>();
-            if (options.ExitOnError) args.Add("--exit-on-error");
-            if (parallel) args.Add("--jobs=" + options.Jobs);
-            // Without offsets -j would be slower than one worker: one pg_restore, in one transaction as the stream would be.
-            else if (options.SingleTransaction) args.Add("--single-transaction");
-            AddContentArguments(args, options);
-            args.Add(path);
-
-            if (parallel) LogParallel(_logger, target.ToString(), options.Jobs, patched!.Patched, patched.ArchiveVersion);
-            await using (var restore = runner.Start(PgTool.PgRestore, target, args, client: client))
-            {
-                await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
-                var warnings = restore.StderrExcerpt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
-                return Result(decoded, version, warnings, sw) with
-                {
-                    ServerVersion = server.Text,
-                    ClientBinDirectory = client.BinDirectory,
-                    Mode = parallel ? RestoreModes.Parallel(options.Jobs)
-                        : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream,
-                };
-            }
+            if (patched is not null) LogParallel(_logger, target.ToString(), options.Jobs, patched.Patched, patched.ArchiveVersion);
+            return await RestoreFromPathAsync(path, patched is not null, decoded, target, options, server, client, version, sw, ct).ConfigureAwait(false);
         }
         finally
         {
             TryDelete(path);
         }
+    }
+
+    /// <summary>pg_restore from a checked archive on disk: -j when <paramref name="parallel"/>, else one pg_restore (in one transaction if asked).</summary>
+    private async Task<RestoreResult> RestoreFromPathAsync(string path, bool parallel, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
+        RestoreOptions options, ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, CancellationToken ct)
+    {
+        var args = new List<string>();
+        if (options.ExitOnError) args.Add("--exit-on-error");
+        if (parallel) args.Add("--jobs=" + options.Jobs);
+        // Without -j: one pg_restore, in one transaction as the stream would be.
+        else if (options.SingleTransaction) args.Add("--single-transaction");
+        AddContentArguments(args, options);
+        args.Add(path);
+
+        await using var restore = runner.Start(PgTool.PgRestore, target, args, client: client);
+        await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
+        var warnings = restore.StderrExcerpt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
+        return Result(decoded, version, warnings, sw) with
+        {
+            ServerVersion = server.Text,
+            ClientBinDirectory = client.BinDirectory,
+            Mode = parallel ? RestoreModes.Parallel(options.Jobs)
+                : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream,
+        };
     }
 
     private void TryDelete(string path)

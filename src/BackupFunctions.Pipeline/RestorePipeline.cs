@@ -40,6 +40,10 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         LogClientChosen(_logger, target.ToString(), server.Text, version, client.BinDirectory,
             filter ? "pg_restore -f - | SET filter | psql" : "pg_restore --dbname");
 
+        // A parallel dump's files must be on disk whatever the mode: pg_restore reads a directory archive only from there.
+        if (DumpFormats.IsDirectory(options.DumpFormat))
+            return await RunDirectoryAsync(artifact, keys, target, options, server, client, version, filter, progress, sw, ct).ConfigureAwait(false);
+
         // Parallel only where pg_restore talks to the server itself, and when the dump fits on the staging disk.
         if (!filter && options.Jobs > 1 && StagingFits(target, options))
             return await RunParallelAsync(artifact, keys, target, options, server, client, version, progress, sw, ct).ConfigureAwait(false);
@@ -127,8 +131,10 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         };
     }
 
+    /// <param name="unpacked">A directory archive already decoded and unpacked (then <paramref name="artifact"/> is not read), with its decode result.</param>
     private async Task<RestoreResult> RunFilteredAsync(Stream artifact, KeyRing keys, PgConnectionInfo target, RestoreOptions options,
-        ServerVersionInfo server, PgClientInstallation client, string version, IProgress<PipelineProgress>? progress, Stopwatch sw, CancellationToken ct)
+        ServerVersionInfo server, PgClientInstallation client, string version, IProgress<PipelineProgress>? progress, Stopwatch sw, CancellationToken ct,
+        (string Path, ArtifactDecoder.Decoded Decoded)? unpacked = null)
     {
         var known = await new DatabaseInspector(target).GetParameterNamesAsync(ct).ConfigureAwait(false);
         await using var psql = await PsqlSession.StartAsync(runner, target, options, client, known, ct).ConfigureAwait(false);
@@ -136,7 +142,8 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         // pg_restore only writes the script here: no connection, so no password in its environment.
         var args = new List<string> { "--file=-" };
         AddContentArguments(args, options);
-        await using var restore = runner.Start(PgTool.PgRestore, null, args, openStdin: true, client: client);
+        if (unpacked is { } u) args.Add(u.Path);
+        await using var restore = runner.Start(PgTool.PgRestore, null, args, openStdin: unpacked is null, client: client);
         var pump = Task.Run(async () =>
         {
             try
@@ -154,8 +161,12 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         ArtifactDecoder.Decoded decoded;
         try
         {
-            decoded = await DecodeIntoAsync(artifact, keys, options, restore, progress, ct).ConfigureAwait(false);
-            await CloseInputAsync(restore).ConfigureAwait(false);
+            if (unpacked is { } done) decoded = done.Decoded;
+            else
+            {
+                decoded = await DecodeIntoAsync(artifact, keys, options, restore, progress, ct).ConfigureAwait(false);
+                await CloseInputAsync(restore).ConfigureAwait(false);
+            }
             await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
             await pump.ConfigureAwait(false);
         }

@@ -37,6 +37,14 @@ public sealed record BackupManifest
     public int FormatVersion { get; init; } = ArtifactHeader.CurrentVersion;
     public int ChunkSize { get; init; } = ArtifactHeader.DefaultChunkSize;
 
+    /// <summary>
+    /// What the plain bytes are: absent or "custom" for one pg_dump custom-format archive, "directory" for
+    /// a parallel dump's bundle of a directory-format archive (<see cref="DumpFormats"/>).
+    /// </summary>
+    public string? DumpFormat { get; init; }
+    /// <summary>pg_dump workers of a parallel dump (absent for one stream).</summary>
+    public int? DumpJobs { get; init; }
+
     /// <summary>Exact row count per table, keyed "schema.table".</summary>
     public IReadOnlyDictionary<string, long> RowCounts { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 

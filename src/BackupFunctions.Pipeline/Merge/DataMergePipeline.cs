@@ -37,10 +37,8 @@ public sealed partial class DataMergePipeline(PgToolRunner runner, ILogger<DataM
         var version = await runner.GetVersionAsync(PgTool.PgRestore, client, ct).ConfigureAwait(false);
         var filter = SetFilter.IsNeeded(options.SetFilter, PgClientVersion.Parse(version)?.Major ?? client.Major, server.Major);
 
-        var dumpPath = Path.Combine(workDirectory, "merge.dump");
         var listPath = Path.Combine(workDirectory, "merge.list");
-        var (file, decoded) = await PlainDumpFile.DecodeAsync(artifact, keys, dumpPath, options, null, ct).ConfigureAwait(false);
-        await file.DisposeAsync().ConfigureAwait(false);
+        var (dumpPath, decoded) = await DecodeAsync(artifact, keys, options, workDirectory, ct).ConfigureAwait(false);
 
         var toc = ArchiveToc.Parse(await runner.RunAsync(PgTool.PgRestore, null, ["--list", dumpPath], client: client, ct: ct).ConfigureAwait(false));
         var merge = await plan(toc, ct).ConfigureAwait(false);
@@ -92,6 +90,24 @@ public sealed partial class DataMergePipeline(PgToolRunner runner, ILogger<DataM
 
         return new DataMergeResult(decoded.StoredBytes, decoded.PlainBytes, server.Text, version, psql.VersionText, client.BinDirectory,
             filter, dropped, warnings, sw.Elapsed);
+    }
+
+    /// <summary>Into a file, or (a parallel dump) a directory archive; either is what pg_restore is given.</summary>
+    private static async Task<(string Path, ArtifactDecoder.Decoded Decoded)> DecodeAsync(Stream artifact, KeyRing keys, RestoreOptions options,
+        string workDirectory, CancellationToken ct)
+    {
+        if (DumpFormats.IsDirectory(options.DumpFormat))
+        {
+            var directory = Path.Combine(workDirectory, "merge.d");
+            // An earlier attempt from another target may have left its files.
+            if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+            return (directory, await PlainDumpFile.UnpackAsync(artifact, keys, directory, options, null, ct).ConfigureAwait(false));
+        }
+
+        var dumpPath = Path.Combine(workDirectory, "merge.dump");
+        var (file, decoded) = await PlainDumpFile.DecodeAsync(artifact, keys, dumpPath, options, null, ct).ConfigureAwait(false);
+        await file.DisposeAsync().ConfigureAwait(false);
+        return (dumpPath, decoded);
     }
 
     private static MemoryStream Script(string sql) => new(Encoding.UTF8.GetBytes(sql.EndsWith('\n') ? sql : sql + "\n"), writable: false);

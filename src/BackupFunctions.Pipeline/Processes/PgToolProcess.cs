@@ -14,10 +14,13 @@ public sealed class PgToolProcess : IAsyncDisposable
     private readonly StderrCollector _stderr;
     private readonly Task _stderrPump;
     private readonly PgConnectionInfo? _connection;
+    private readonly Action<string>? _onStderrLine;
     private bool _killed;
 
-    internal PgToolProcess(PgTool tool, string executable, Process process, StderrCollector stderr, PgConnectionInfo? connection, bool stdinOpen)
+    internal PgToolProcess(PgTool tool, string executable, Process process, StderrCollector stderr, PgConnectionInfo? connection, bool stdinOpen,
+        Action<string>? onStderrLine = null)
     {
+        _onStderrLine = onStderrLine;
         Tool = tool;
         ExecutablePath = executable;
         _process = process;
@@ -97,7 +100,10 @@ public sealed class PgToolProcess : IAsyncDisposable
     {
         var reader = _process.StandardError;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
             _stderr.Add(line);
+            _onStderrLine?.Invoke(_stderr.Scrub(line));
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -28,8 +28,9 @@ public sealed partial class PgToolRunner
     /// </summary>
     /// <param name="client">Which installed client; null uses the locator's default.</param>
     /// <param name="openStdin">Keep stdin open for the caller to write (pg_restore from a stream); otherwise it is closed at once.</param>
+    /// <param name="onStderrLine">Sees every stderr line as it arrives, password scrubbed (pg_dump -j's progress).</param>
     public PgToolProcess Start(PgTool tool, PgConnectionInfo? connection, IEnumerable<string> arguments,
-        bool openStdin = false, PgClientInstallation? client = null)
+        bool openStdin = false, PgClientInstallation? client = null, Action<string>? onStderrLine = null)
     {
         client ??= Locator.Default;
         var exe = client.PathOf(tool);
@@ -70,7 +71,7 @@ public sealed partial class PgToolRunner
             throw new PgToolException(tool, PgFailureKind.ToolNotFound, null, $"{exe} could not be started: {e.Message}", "", PgToolException.Advice(PgFailureKind.ToolNotFound, connection), e);
         }
         LogStarted(_logger, tool.FileName(), exe, connection?.ToString() ?? "-", string.Join(' ', arguments));
-        return new PgToolProcess(tool, exe, process, collector, connection, openStdin);
+        return new PgToolProcess(tool, exe, process, collector, connection, openStdin, onStderrLine);
     }
 
     /// <summary>The first line of <c>tool --version</c>, e.g. "pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)".</summary>

@@ -37,6 +37,8 @@ public sealed class BackupFunctionsOptions
 
     public RestoreSettings Restore { get; set; } = new();
 
+    public DumpSettings Dump { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
@@ -62,6 +64,7 @@ public sealed class BackupFunctionsOptions
 
         problems.AddRange(Compression.Validate());
         problems.AddRange(Restore.Validate());
+        problems.AddRange(Dump.Validate());
         return problems;
     }
 }

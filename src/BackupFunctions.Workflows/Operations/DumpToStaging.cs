@@ -53,6 +53,10 @@ public static class DumpToStaging
         })
         {
             ExtraDumpArguments = request.ExtraDumpArguments,
+            // A tenant's dump runs under row-level security as the tenant's role: one stream keeps it one session.
+            DumpJobs = request.Kind == BackupKind.Full ? env.Options.Dump.EffectiveJobs : 1,
+            ParallelMinDatabaseBytes = env.Options.Dump.ParallelMinBytes,
+            ScratchDirectory = env.Options.StagingDirectory,
         };
 
         var pipeline = new BackupPipeline(env.Tools, env.LoggerFactory.CreateLogger<BackupPipeline>());

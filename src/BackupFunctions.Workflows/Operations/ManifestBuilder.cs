@@ -1,3 +1,4 @@
+using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Manifests;
 
 namespace BackupFunctions.Workflows.Operations;
@@ -29,6 +30,9 @@ public static class ManifestBuilder
             KeyId = r.KeyId,
             FormatVersion = r.FormatVersion,
             ChunkSize = r.ChunkSize,
+            // Absent for the default, so manifests of one-stream backups read as they always did.
+            DumpFormat = r.DumpFormat == DumpFormats.Custom ? null : r.DumpFormat,
+            DumpJobs = r.DumpFormat == DumpFormats.Custom ? null : r.DumpJobs,
             RowCounts = r.RowCounts is null
                 ? new SortedDictionary<string, long>(StringComparer.Ordinal)
                 : new SortedDictionary<string, long>(r.RowCounts.ToDictionary(), StringComparer.Ordinal),

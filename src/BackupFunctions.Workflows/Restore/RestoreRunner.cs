@@ -70,6 +70,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
             Jobs = created ? env.Options.Restore.EffectiveJobs : 1,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
+            DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
         };
 
         RestoreResult? restored = null;

@@ -44,7 +44,12 @@ public sealed class TenantMergeRunner(BackupEnvironment env)
             var report = Path.Combine(work, "merge-check.csv");
             var attempts = new List<RestoreAttempt>();
             var pipeline = new DataMergePipeline(env.Tools, env.LoggerFactory.CreateLogger<DataMergePipeline>());
-            var options = new RestoreOptions { ExpectedStoredSha256 = manifest.StoredSha256, ExpectedPlainSha256 = manifest.PlainSha256 };
+            var options = new RestoreOptions
+            {
+                ExpectedStoredSha256 = manifest.StoredSha256,
+                ExpectedPlainSha256 = manifest.PlainSha256,
+                DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
+            };
             foreach (var target in RestoreCandidates.For(env, entry))
             {
                 var attempt = Stopwatch.StartNew();
