@@ -14,14 +14,53 @@ namespace BackupFunctions.Workflows.Tests;
 [Collection(SampleDatabaseCollection.Name)]
 public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
 {
-    private static BackupFunctionsOptions WithJobs(BackupFunctionsOptions o, int? jobs) => new()
+    private static BackupFunctionsOptions WithJobs(BackupFunctionsOptions o, int? jobs, DumpSettings? dump = null) => new()
     {
         Source = o.Source,
         Keys = o.Keys,
         StagingDirectory = o.StagingDirectory,
         Targets = o.Targets,
         Restore = new RestoreSettings { Jobs = jobs },
+        Dump = dump ?? new DumpSettings { Jobs = 1 },
     };
+
+    [Fact]
+    public async Task A_parallel_dump_reaches_every_target_and_restores_into_new_and_existing_databases()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment(options: WithJobs(targets.Options, 2, new DumpSettings { Jobs = 2, ParallelMinBytes = 0 }));
+        var backup = await new DirectBackupRunner(env).RunAsync(null, null);
+        Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
+        Assert.Equal(3, backup.Manifest!.Copies.Count(c => c.Verified));
+        Assert.Equal(DumpFormats.Directory, backup.Manifest.DumpFormat);
+        Assert.Equal(2, backup.Manifest.DumpJobs);
+        Assert.Empty(Directory.EnumerateDirectories(targets.Options.StagingDirectory, "dump-*"));
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, sample.Name)).Resolve("latest");
+        Assert.Equal(DumpFormats.Directory, entry.Manifest.DumpFormat);
+
+        var created = "wf_pdump_" + Guid.NewGuid().ToString("N")[..16];
+        var existing = "wf_pdump_" + Guid.NewGuid().ToString("N")[..16];
+        try
+        {
+            var fresh = await new RestoreRunner(env).RunAsync(entry, env.Source(created));
+            Assert.True(fresh.Succeeded, fresh.Error);
+            Assert.Equal(RestoreModes.Parallel(2), fresh.Mode);
+            Assert.Equal(await Sql.SchemaAsync(sample.Name), await Sql.SchemaAsync(created));
+            Assert.Equal(await Sql.RowCountsAsync(sample.Name), await Sql.RowCountsAsync(created));
+
+            await Sql.LoadTextAsync("postgres", $"CREATE DATABASE \"{existing}\"");
+            var into = await new RestoreRunner(env).RunAsync(entry, env.Source(existing));
+            Assert.True(into.Succeeded, into.Error);
+            Assert.Equal(RestoreModes.FileSingleTransaction, into.Mode);
+            Assert.Equal(await Sql.RowCountsAsync(sample.Name), await Sql.RowCountsAsync(existing));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(targets.Options.StagingDirectory, "restore-*"));
+        }
+        finally
+        {
+            await Sql.DropDatabaseAsync(created);
+            await Sql.DropDatabaseAsync(existing);
+        }
+    }
 
     [Fact]
     public async Task A_new_database_is_restored_in_parallel_and_an_existing_one_in_one_transaction()
@@ -95,5 +134,18 @@ public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
         Assert.Empty(new RestoreSettings().Validate());
         Assert.Equal(Math.Min(Environment.ProcessorCount, 4), new RestoreSettings().EffectiveJobs);
         Assert.Equal(1, new RestoreSettings { Jobs = 1 }.EffectiveJobs);
+    }
+
+    [Theory]
+    [InlineData(0, 0L)]
+    [InlineData(65, 0L)]
+    [InlineData(2, -1L)]
+    public void Dump_jobs_outside_1_to_64_or_a_negative_threshold_is_a_settings_problem(int jobs, long minBytes)
+    {
+        var problem = Assert.Single(new DumpSettings { Jobs = jobs, ParallelMinBytes = minBytes }.Validate());
+        Assert.Contains("BackupFunctions:Dump:", problem, StringComparison.Ordinal);
+        Assert.Contains(new BackupFunctionsOptions { Dump = new DumpSettings { Jobs = jobs, ParallelMinBytes = minBytes } }.Validate(), p => p == problem);
+        Assert.Empty(new DumpSettings().Validate());
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 4), new DumpSettings().EffectiveJobs);
     }
 }
