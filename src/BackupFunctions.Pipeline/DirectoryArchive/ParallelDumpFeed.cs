@@ -1,74 +1,47 @@
-using System.IO.Pipelines;
 using BackupFunctions.Pipeline.Processes;
 
 namespace BackupFunctions.Pipeline.DirectoryArchive;
 
 /// <summary>
-/// Runs a <see cref="DirectoryDumpFollower"/> beside a parallel pg_dump and offers the bundle as a
-/// stream for the encoder. If pg_dump fails, the follower stops and the stream ends in an error; the
-/// encoder then reports pg_dump's own error (<see cref="WaitAsync"/>).
+/// Tells a <see cref="DirectoryDumpFollower"/> how its parallel pg_dump ended: success makes every
+/// file final, failure ends the bundle with an error, and <see cref="WaitAsync"/> throws pg_dump's own error.
 /// </summary>
 internal sealed class ParallelDumpFeed : IAsyncDisposable
 {
-    private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
-    private readonly CancellationTokenSource _stop = new();
-    private Task _dump = Task.CompletedTask;
-    private Task _follow = Task.CompletedTask;
+    private readonly DirectoryDumpFollower _follower;
+    private readonly Task _dump;
 
-    private ParallelDumpFeed() { }
-
-    public Stream Output => _pipe.Reader.AsStream();
-
-    public static ParallelDumpFeed Start(PgToolProcess dump, DirectoryDumpFollower follower)
+    private ParallelDumpFeed(PgToolProcess dump, DirectoryDumpFollower follower)
     {
-        var feed = new ParallelDumpFeed();
-        feed._dump = feed.WatchDumpAsync(dump, follower);
-        feed._follow = Task.Run(() => feed.FollowAsync(follower));
-        return feed;
+        _follower = follower;
+        _dump = WatchDumpAsync(dump);
     }
 
-    /// <summary>pg_dump succeeded and every file is in the bundle.</summary>
-    public async Task WaitAsync(CancellationToken ct)
-    {
-        await _dump.WaitAsync(ct).ConfigureAwait(false);
-        await _follow.WaitAsync(ct).ConfigureAwait(false);
-    }
+    /// <summary>The bundle, for the encoder.</summary>
+    public Stream Output => _follower;
 
-    private async Task WatchDumpAsync(PgToolProcess dump, DirectoryDumpFollower follower)
+    public static ParallelDumpFeed Start(PgToolProcess dump, DirectoryDumpFollower follower) => new(dump, follower);
+
+    /// <summary>pg_dump succeeded (the encoder calls this after reading the bundle to its end).</summary>
+    public Task WaitAsync(CancellationToken ct) => _dump.WaitAsync(ct);
+
+    private async Task WatchDumpAsync(PgToolProcess dump)
     {
         try
         {
             await dump.WaitForSuccessAsync(CancellationToken.None).ConfigureAwait(false);
-            follower.DumpSucceeded();
+            _follower.DumpSucceeded();
         }
         catch
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task FollowAsync(DirectoryDumpFollower follower)
-    {
-        try
-        {
-            await using (var stream = _pipe.Writer.AsStream(leaveOpen: true))
-                await follower.RunAsync(stream, _stop.Token).ConfigureAwait(false);
-            await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await _pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+            _follower.DumpFailed();
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try { await _follow.ConfigureAwait(false); } catch (Exception) { /* reported through the stream or WaitAsync */ }
         try { await _dump.ConfigureAwait(false); } catch (Exception) { /* reported through WaitAsync */ }
-        await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
-        _stop.Dispose();
+        await _follower.DisposeAsync().ConfigureAwait(false);
     }
 }
