@@ -190,6 +190,9 @@ bench_db() { # name
   local D=(-h 127.0.0.1 -p "$PORT" -U postgres -d "$db")
 
   # Baselines
+  # Untimed warm-up: the cluster was just started (and the other database's load may have pushed this
+  # one out of the page cache), so the first reader would pay for disk reads the later ones do not.
+  pg_dump -Fc -Z0 ${D[*]} > /dev/null
   timed dump_z0_null bash -c "pg_dump -Fc -Z0 ${D[*]} > /dev/null"
   timed dump_fc bash -c "pg_dump -Fc ${D[*]} > '$dumps/fc.dump'"
   # The parallel floor: what pg_dump -j itself costs, writing a directory archive (no fsync, as ours)

@@ -179,4 +179,16 @@ public sealed class ParallelDumpTests(SampleDatabaseFixture sample, ITestOutputH
         Assert.Contains("no_such_table_anywhere", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_scratch));
     }
+
+    [Fact]
+    public async Task CountingRowsInSeveralSessionsGivesTheSameCountsAsOne()
+    {
+        var inspector = new DatabaseInspector(Pg.Connection(sample.Name));
+        var one = await inspector.CountRowsAsync();
+        var three = await inspector.CountRowsAsync(sessions: 3);
+
+        Assert.Equal(80000L, three["sales.order_items"]);
+        Assert.Equal(one.OrderBy(p => p.Key), three.OrderBy(p => p.Key));
+        Assert.Equal(one.Keys, three.Keys);
+    }
 }

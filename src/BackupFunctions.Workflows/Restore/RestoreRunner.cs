@@ -107,7 +107,8 @@ public sealed class RestoreRunner(BackupEnvironment env)
         }
 
         progress?.Report("comparing row counts");
-        var actual = await new DatabaseInspector(destination).CountRowsAsync(ct).ConfigureAwait(false);
+        // One session per restore job: the scans of a freshly restored database are CPU-bound.
+        var actual = await new DatabaseInspector(destination).CountRowsAsync(env.Options.Restore.EffectiveJobs, ct).ConfigureAwait(false);
         var mismatches = RowCountComparer.Compare(expected, actual);
         return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
             mismatches, restored.Warnings, sw.Elapsed,
