@@ -33,7 +33,7 @@ public sealed partial class BackupPipeline
         try
         {
             System.IO.Directory.CreateDirectory(options.ScratchDirectory);
-            free = options.FreeSpaceProbe?.Invoke(options.ScratchDirectory) ?? new DriveInfo(Path.GetFullPath(options.ScratchDirectory)).AvailableFreeSpace;
+            free = ScratchSpace.FreeBytes(options.ScratchDirectory, options.FreeSpaceProbe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -52,14 +52,7 @@ public sealed partial class BackupPipeline
 
     private void TryDeleteScratch(string directory)
     {
-        try
-        {
-            if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogScratchLeft(_logger, directory, e.Message);
-        }
+        if (ScratchSpace.TryDeleteDirectory(directory) is { } reason) LogScratchLeft(_logger, directory, reason);
     }
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Dumping {Database} with pg_dump --jobs={Jobs} into {Directory}, streaming each table file as it is written")]

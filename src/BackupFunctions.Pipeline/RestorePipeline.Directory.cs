@@ -45,7 +45,7 @@ public sealed partial class RestorePipeline
             throw new InvalidOperationException(
                 "This backup is a parallel dump (directory format), which pg_restore reads only from disk: set a staging directory (BackupFunctions:StagingDirectory, or --staging) with room for its plain size.");
         System.IO.Directory.CreateDirectory(options.StagingDirectory);
-        var free = options.FreeSpaceProbe?.Invoke(options.StagingDirectory) ?? FreeBytes(options.StagingDirectory);
+        var free = ScratchSpace.FreeBytes(options.StagingDirectory, options.FreeSpaceProbe);
         if (options.PlainBytes is { } plain && free < plain + StagingHeadroomBytes)
             throw new IOException(
                 $"Not enough space to restore this parallel dump: {options.StagingDirectory} has {free} bytes free and the dump needs {plain + StagingHeadroomBytes} (its plain size plus {StagingHeadroomBytes >> 20} MiB). Nothing was restored.");
@@ -54,14 +54,7 @@ public sealed partial class RestorePipeline
 
     private void TryDeleteDirectory(string directory)
     {
-        try
-        {
-            if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogStagedFileLeft(_logger, directory, e.Message);
-        }
+        if (ScratchSpace.TryDeleteDirectory(directory) is { } reason) LogStagedFileLeft(_logger, directory, reason);
     }
 
     [LoggerMessage(EventId = 4312, Level = LogLevel.Information, Message = "Restoring into {Database} with pg_restore -j {Jobs} from a parallel dump's directory archive")]

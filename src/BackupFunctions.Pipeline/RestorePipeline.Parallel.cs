@@ -34,7 +34,7 @@ public sealed partial class RestorePipeline
         try
         {
             Directory.CreateDirectory(options.StagingDirectory);
-            free = options.FreeSpaceProbe?.Invoke(options.StagingDirectory) ?? FreeBytes(options.StagingDirectory);
+            free = ScratchSpace.FreeBytes(options.StagingDirectory, options.FreeSpaceProbe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -47,8 +47,6 @@ public sealed partial class RestorePipeline
         LogNotEnoughDisk(_logger, target.ToString(), options.Jobs, options.StagingDirectory, free, plain + StagingHeadroomBytes);
         return false;
     }
-
-    private static long FreeBytes(string directory) => new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
 
     private async Task<RestoreResult> RunParallelAsync(Stream artifact, KeyRing keys, PgConnectionInfo target, RestoreOptions options,
         ServerVersionInfo server, PgClientInstallation client, string version, IProgress<PipelineProgress>? progress, Stopwatch sw, CancellationToken ct)
@@ -94,16 +92,8 @@ public sealed partial class RestorePipeline
         args.Add(path);
 
         await using var restore = runner.Start(PgTool.PgRestore, target, args, client: client);
-        await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
-        var warnings = restore.StderrExcerpt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
-        return Result(decoded, version, warnings, sw) with
-        {
-            ServerVersion = server.Text,
-            ClientBinDirectory = client.BinDirectory,
-            Mode = parallel ? RestoreModes.Parallel(options.Jobs)
-                : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream,
-        };
+        return await FinishAsync(restore, decoded, target, server, client, version, sw, parallel ? RestoreModes.Parallel(options.Jobs)
+            : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream, ct).ConfigureAwait(false);
     }
 
     private void TryDelete(string path)

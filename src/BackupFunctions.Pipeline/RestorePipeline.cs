@@ -120,15 +120,18 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
         }
 
         await CloseInputAsync(restore).ConfigureAwait(false);
+        return await FinishAsync(restore, decoded, target, server, client, version, sw,
+            options.SingleTransaction ? RestoreModes.StreamSingleTransaction : RestoreModes.Stream, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for a pg_restore that restored into the server itself, and describes what it did.</summary>
+    private async Task<RestoreResult> FinishAsync(PgToolProcess restore, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
+        ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, string mode, CancellationToken ct)
+    {
         await restore.WaitForSuccessAsync(ct).ConfigureAwait(false);
         var warnings = restore.StderrExcerpt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
-        return Result(decoded, version, warnings, sw) with
-        {
-            ServerVersion = server.Text,
-            ClientBinDirectory = client.BinDirectory,
-            Mode = options.SingleTransaction ? RestoreModes.StreamSingleTransaction : RestoreModes.Stream,
-        };
+        return Result(decoded, version, warnings, sw) with { ServerVersion = server.Text, ClientBinDirectory = client.BinDirectory, Mode = mode };
     }
 
     /// <param name="unpacked">A directory archive already decoded and unpacked (then <paramref name="artifact"/> is not read), with its decode result.</param>
