@@ -43,7 +43,10 @@ internal static class PlainDumpFile
         if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(directory);
         else System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
+        // The same buffering as the decoder's own stages: 64 KiB segments (4 KiB ones outran the shared
+        // array pool and turned every decoded byte into garbage, as the backup's first follower did).
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: options.StageBufferBytes, resumeWriterThreshold: options.StageBufferBytes / 2,
+            minimumSegmentSize: 64 << 10, useSynchronizationContext: false));
         var unpack = Task.Run(async () =>
         {
             try

@@ -99,8 +99,6 @@ public sealed partial class DataMergePipeline(PgToolRunner runner, ILogger<DataM
         if (DumpFormats.IsDirectory(options.DumpFormat))
         {
             var directory = Path.Combine(workDirectory, "merge.d");
-            // An earlier attempt from another target may have left its files.
-            if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
             return (directory, await PlainDumpFile.UnpackAsync(artifact, keys, directory, options, null, ct).ConfigureAwait(false));
         }
 

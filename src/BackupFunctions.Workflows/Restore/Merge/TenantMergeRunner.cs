@@ -54,9 +54,14 @@ public sealed class TenantMergeRunner(BackupEnvironment env)
             {
                 var attempt = Stopwatch.StartNew();
                 progress?.Report($"merging from {target.Name}");
+                // An attempt from another target may have left a dump file or an unpacked directory archive.
                 foreach (var leftover in Directory.EnumerateFiles(work))
                 {
                     File.Delete(leftover);
+                }
+                foreach (var leftover in Directory.EnumerateDirectories(work))
+                {
+                    Directory.Delete(leftover, recursive: true);
                 }
 
                 try
