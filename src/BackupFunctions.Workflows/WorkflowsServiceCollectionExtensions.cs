@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Catalog.Postgres;
@@ -6,6 +6,7 @@ using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Orchestrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Workflows;
@@ -27,6 +28,8 @@ public static class WorkflowsServiceCollectionExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton(new WorkflowRetries(options.Retries));
+        services.AddSingleton(sp => new ActivityLimits(
+            options.Activities, sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None));
         services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(options.Control.ConnectionString, options.Control.CatalogSchema));
         return services;

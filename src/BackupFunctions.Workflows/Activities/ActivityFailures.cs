@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Format;
 using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Processes;

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Catalog;
 
@@ -10,9 +10,9 @@ public sealed record RetentionResult(string Target, int KeepDays, IReadOnlyList<
 /// Deletes one target's backups older than its retention, except the newest verified ones of each
 /// database and kind. The manifest goes first, so no manifest ever points at a deleted artifact.
 /// </summary>
-public sealed class ApplyRetention(BackupEnvironment env, IBackupCatalog catalog) : TaskActivity<string, RetentionResult>
+public sealed class ApplyRetention(BackupEnvironment env, IBackupCatalog catalog, ActivityLimits limits) : BoundedActivity<string, RetentionResult>(limits)
 {
-    public override Task<RetentionResult> RunAsync(TaskActivityContext context, string input) =>
+    protected override Task<RetentionResult> RunAsync(ActivityRun context, string input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var target = env.FindTarget(input) ?? throw new NonRetryableTaskException($"Target '{input}' is not configured on this host.");

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Activities;
@@ -6,9 +6,9 @@ namespace BackupFunctions.Workflows.Activities;
 public sealed record ArchiveFilesRequest(string BackupId, DateTimeOffset CreatedAt);
 
 /// <summary>Tars the configured configuration files through the backup pipeline into staging.</summary>
-public sealed class ArchiveFiles(BackupEnvironment env) : TaskActivity<ArchiveFilesRequest, StagedArtifact>
+public sealed class ArchiveFiles(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<ArchiveFilesRequest, StagedArtifact>(limits)
 {
-    public override Task<StagedArtifact> RunAsync(TaskActivityContext context, ArchiveFilesRequest input) =>
+    protected override Task<StagedArtifact> RunAsync(ActivityRun context, ArchiveFilesRequest input) =>
         ActivityFailures.RunAsync(() =>
             ArchiveFilesToStaging.RunAsync(env, input.BackupId, input.CreatedAt, env.Options.Files.Paths, context.CancellationToken));
 }

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Models;
 
@@ -10,11 +10,11 @@ namespace BackupFunctions.Workflows.Activities;
 /// switches clients to the recovered server. A non-2xx answer is a failed cutover; a connection
 /// error is retried by the policy. Not configured: not called.
 /// </summary>
-public sealed class CallCutoverWebhook(BackupFunctionsOptions options) : TaskActivity<DisasterRecoveryReport, CutoverResult>
+public sealed class CallCutoverWebhook(BackupFunctionsOptions options, ActivityLimits limits) : BoundedActivity<DisasterRecoveryReport, CutoverResult>(limits)
 {
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    public override async Task<CutoverResult> RunAsync(TaskActivityContext context, DisasterRecoveryReport input)
+    protected override async Task<CutoverResult> RunAsync(ActivityRun context, DisasterRecoveryReport input)
     {
         var url = options.DisasterRecovery.CutoverWebhookUrl;
         if (string.IsNullOrWhiteSpace(url))

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Workflows.Models;
 using Npgsql;
@@ -6,9 +6,9 @@ using Npgsql;
 namespace BackupFunctions.Workflows.Activities;
 
 /// <summary>Drops a test restore's scratch database. Refuses any name without the scratch prefix, so it can never drop real data.</summary>
-public sealed class DropScratchDatabase(BackupEnvironment env) : TaskActivity<RestoreBackupRequest, bool>
+public sealed class DropScratchDatabase(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<RestoreBackupRequest, bool>(limits)
 {
-    public override Task<bool> RunAsync(TaskActivityContext context, RestoreBackupRequest input) =>
+    protected override Task<bool> RunAsync(ActivityRun context, RestoreBackupRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var destination = RestoreDestination.Resolve(env, input.Request, input.Backup.Manifest.BackupId);

@@ -1,30 +1,31 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline;
 using BackupFunctions.Workflows.Operations;
+using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Workflows.Activities;
 
 /// <summary>
 /// pg_dump → zstd → AES-256-GCM → SHA-256 into this host's staging directory, uploading to the
-/// request's <see cref="DumpRequest.StreamTo"/> targets as the file grows. Heartbeats the bytes
-/// dumped so far (progress a person can watch, and a lease that stays alive through long dumps).
+/// request's <see cref="DumpRequest.StreamTo"/> targets as the file grows. Logs the bytes dumped
+/// so far every 10 s, so a long dump shows progress.
 /// </summary>
-public sealed class DumpCompressEncrypt(BackupEnvironment env) : TaskActivity<DumpRequest, StagedArtifact>
+public sealed class DumpCompressEncrypt(BackupEnvironment env, ActivityLimits limits, ILogger<DumpCompressEncrypt> logger) : BoundedActivity<DumpRequest, StagedArtifact>(limits)
 {
-    public override Task<StagedArtifact> RunAsync(TaskActivityContext context, DumpRequest input) =>
+    protected override Task<StagedArtifact> RunAsync(ActivityRun context, DumpRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var lastBeat = DateTime.UtcNow;
             var progress = new Progress<PipelineProgress>(p =>
             {
-                // Heartbeats write to the store; a few per minute is plenty.
+                // A progress line a person can follow in the logs; a few per minute is plenty.
                 if (DateTime.UtcNow - lastBeat < TimeSpan.FromSeconds(10))
                 {
                     return;
                 }
 
                 lastBeat = DateTime.UtcNow;
-                _ = context.HeartbeatAsync(new { stage = "dump", plainBytes = p.PlainBytes, storedBytes = p.StoredBytes });
+                Log.DumpProgress(logger, context.InstanceId, p.PlainBytes, p.StoredBytes);
             });
             return input.StreamTo.Count == 0
                 ? await DumpToStaging.RunAsync(env, input, progress, context.CancellationToken)

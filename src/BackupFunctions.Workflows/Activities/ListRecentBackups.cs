@@ -1,13 +1,13 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
 
 namespace BackupFunctions.Workflows.Activities;
 
 /// <summary>The backups an integrity check covers, read from the targets' manifests (not the catalog, which may be stale).</summary>
-public sealed class ListRecentBackups(BackupEnvironment env) : TaskActivity<VerifyIntegrityRequest, IReadOnlyList<ResolvedBackup>>
+public sealed class ListRecentBackups(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<VerifyIntegrityRequest, IReadOnlyList<ResolvedBackup>>(limits)
 {
-    public override Task<IReadOnlyList<ResolvedBackup>> RunAsync(TaskActivityContext context, VerifyIntegrityRequest input) =>
+    protected override Task<IReadOnlyList<ResolvedBackup>> RunAsync(ActivityRun context, VerifyIntegrityRequest input) =>
         ActivityFailures.RunAsync<IReadOnlyList<ResolvedBackup>>(async () =>
         {
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, null, context.CancellationToken);

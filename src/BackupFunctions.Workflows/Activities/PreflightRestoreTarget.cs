@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Processes;
 using Npgsql;
@@ -14,9 +14,9 @@ public sealed record RestoreTargetPreflight(string Server, string ServerVersion,
 /// and that the role may create the database (CREATEDB) and the missing roles (CREATEROLE). A
 /// database of that name that already holds tables is refused rather than restored over.
 /// </summary>
-public sealed class PreflightRestoreTarget : TaskActivity<RestoreTargetPreflightRequest, RestoreTargetPreflight>
+public sealed class PreflightRestoreTarget(ActivityLimits limits) : BoundedActivity<RestoreTargetPreflightRequest, RestoreTargetPreflight>(limits)
 {
-    public override Task<RestoreTargetPreflight> RunAsync(TaskActivityContext context, RestoreTargetPreflightRequest input) =>
+    protected override Task<RestoreTargetPreflight> RunAsync(ActivityRun context, RestoreTargetPreflightRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var ct = context.CancellationToken;

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Inspection;
 using Npgsql;
 
@@ -14,9 +14,9 @@ public sealed record PreflightResult(string Database, string ServerVersion, int 
 /// and row-level security. A full backup by a role that RLS would filter fails here, loudly, instead
 /// of producing a "successful" backup with rows missing.
 /// </summary>
-public sealed class PreflightSource(BackupEnvironment env) : TaskActivity<PreflightRequest, PreflightResult>
+public sealed class PreflightSource(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<PreflightRequest, PreflightResult>(limits)
 {
-    public override Task<PreflightResult> RunAsync(TaskActivityContext context, PreflightRequest input) =>
+    protected override Task<PreflightResult> RunAsync(ActivityRun context, PreflightRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             IReadOnlyList<string> targets;

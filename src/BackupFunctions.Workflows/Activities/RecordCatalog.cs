@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Catalog;
 
@@ -6,9 +6,9 @@ namespace BackupFunctions.Workflows.Activities;
 
 public sealed record RecordCatalogRequest(BackupManifest Manifest, string Status, string? Error);
 
-public sealed class RecordCatalog(IBackupCatalog catalog) : TaskActivity<RecordCatalogRequest, bool>
+public sealed class RecordCatalog(IBackupCatalog catalog, ActivityLimits limits) : BoundedActivity<RecordCatalogRequest, bool>(limits)
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, RecordCatalogRequest input)
+    protected override async Task<bool> RunAsync(ActivityRun context, RecordCatalogRequest input)
     {
         await catalog.RecordBackupAsync(input.Manifest, input.Status, input.Error, context.CancellationToken);
         return true;

@@ -1,10 +1,10 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Catalog;
 
 namespace BackupFunctions.Workflows.Activities;
 
-public sealed class RecordRestore(IBackupCatalog catalog) : TaskActivity<CatalogRestore, long>
+public sealed class RecordRestore(IBackupCatalog catalog, ActivityLimits limits) : BoundedActivity<CatalogRestore, long>(limits)
 {
-    public override Task<long> RunAsync(TaskActivityContext context, CatalogRestore input) =>
+    protected override Task<long> RunAsync(ActivityRun context, CatalogRestore input) =>
         catalog.RecordRestoreAsync(input with { InstanceId = input.InstanceId ?? context.InstanceId }, context.CancellationToken);
 }

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
@@ -8,9 +8,9 @@ namespace BackupFunctions.Workflows.Activities;
 public sealed record ResolvedBackup(BackupManifest Manifest, IReadOnlyList<string> FoundIn);
 
 /// <summary>Finds a backup (an id, or the newest verified one) from the targets' manifests, which stay true when the catalog is lost.</summary>
-public sealed class ResolveBackup(BackupEnvironment env) : TaskActivity<RestoreRequest, ResolvedBackup>
+public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<RestoreRequest, ResolvedBackup>(limits)
 {
-    public override Task<ResolvedBackup> RunAsync(TaskActivityContext context, RestoreRequest input) =>
+    protected override Task<ResolvedBackup> RunAsync(ActivityRun context, RestoreRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, input.Database, context.CancellationToken);

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Restore;
@@ -14,9 +14,9 @@ public sealed record RestoreBackupRequest(ResolvedBackup Backup, RestoreRequest 
 /// holds other tenants (<see cref="TenantMergeRunner"/>). A restore that ran but does not match is a
 /// result (Succeeded=false), not an exception, so the orchestration can record and alert on it.
 /// </summary>
-public sealed class RestoreBackup(BackupEnvironment env) : TaskActivity<RestoreBackupRequest, RestoreRunSummary>
+public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<RestoreBackupRequest, RestoreRunSummary>(limits)
 {
-    public override Task<RestoreRunSummary> RunAsync(TaskActivityContext context, RestoreBackupRequest input) =>
+    protected override Task<RestoreRunSummary> RunAsync(ActivityRun context, RestoreBackupRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var manifest = input.Backup.Manifest;

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Workflows.Configuration;
@@ -14,9 +14,9 @@ public sealed record PostChecksRequest(string TargetConnectionString, string Dat
 /// restored database. Each must return exactly one value, true; anything else, or an error, fails
 /// that check. The results are returned, not thrown, so the report lists every check.
 /// </summary>
-public sealed class RunPostChecks(BackupFunctionsOptions options) : TaskActivity<PostChecksRequest, IReadOnlyList<PostCheckResult>>
+public sealed class RunPostChecks(BackupFunctionsOptions options, ActivityLimits limits) : BoundedActivity<PostChecksRequest, IReadOnlyList<PostCheckResult>>(limits)
 {
-    public override Task<IReadOnlyList<PostCheckResult>> RunAsync(TaskActivityContext context, PostChecksRequest input) =>
+    protected override Task<IReadOnlyList<PostCheckResult>> RunAsync(ActivityRun context, PostChecksRequest input) =>
         ActivityFailures.RunAsync<IReadOnlyList<PostCheckResult>>(async () =>
         {
             var checks = options.DisasterRecovery.PostChecks;

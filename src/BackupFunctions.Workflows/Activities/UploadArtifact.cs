@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Activities;
@@ -11,11 +11,11 @@ public sealed record UploadRequest(string Target, string StagingPath, string Obj
 /// own object. The source is the staging file, or another target's verified copy when this host
 /// does not have the staging file (the orchestration may resume on another host).
 /// </summary>
-public sealed class UploadArtifact(BackupEnvironment env) : TaskActivity<UploadRequest, CopyOutcome>
+public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<UploadRequest, CopyOutcome>(limits)
 {
     public const string StagingMissingMarker = "staging file is not on this host";
 
-    public override Task<CopyOutcome> RunAsync(TaskActivityContext context, UploadRequest input) =>
+    protected override Task<CopyOutcome> RunAsync(ActivityRun context, UploadRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Configuration;
 
 namespace BackupFunctions.Workflows.Activities;
@@ -17,6 +17,6 @@ public sealed class WorkflowRetries(WorkflowRetryOptions options)
     private static TaskOptions Policy(int attempts, TimeSpan first) => TaskOptions.FromRetryPolicy(
         new RetryPolicy(Math.Max(1, attempts), first > TimeSpan.Zero ? first : TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromMinutes(2))
         {
-            HandleFailure = f => !f.IsNonRetriable,
+            HandleFailure = f => !f.IsCausedBy<NonRetryableTaskException>(),
         });
 }

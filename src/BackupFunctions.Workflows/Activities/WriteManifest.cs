@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Operations;
 
@@ -7,9 +7,9 @@ namespace BackupFunctions.Workflows.Activities;
 public sealed record WriteManifestRequest(string Target, BackupManifest Manifest);
 
 /// <summary>Writes manifest.json next to a verified artifact (always after it, so a manifest never points at missing bytes).</summary>
-public sealed class WriteManifest(BackupEnvironment env) : TaskActivity<WriteManifestRequest, bool>
+public sealed class WriteManifest(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<WriteManifestRequest, bool>(limits)
 {
-    public override Task<bool> RunAsync(TaskActivityContext context, WriteManifestRequest input) =>
+    protected override Task<bool> RunAsync(ActivityRun context, WriteManifestRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");

@@ -39,6 +39,8 @@ public sealed class BackupFunctionsOptions
 
     public DumpSettings Dump { get; set; } = new();
 
+    public ActivityOptions Activities { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
@@ -65,6 +67,7 @@ public sealed class BackupFunctionsOptions
         problems.AddRange(Compression.Validate());
         problems.AddRange(Restore.Validate());
         problems.AddRange(Dump.Validate());
+        problems.AddRange(Activities.Validate());
         return problems;
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Configuration;

@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
 
 namespace BackupFunctions.Workflows.Orchestrations;

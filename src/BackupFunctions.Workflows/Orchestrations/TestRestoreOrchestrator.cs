@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Models;
 
