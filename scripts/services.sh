@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local services for development, tests and the README's demo, on 127.0.0.1 only:
-#   PostgreSQL 15, Azurite (blob) and an S3 server (@20minutes/s3rver). npm also installs the
+#   PostgreSQL 15, Azurite (blob, queue and table: the targets and the Durable Task Framework's
+#   task hub) and an S3 server (@20minutes/s3rver). npm also installs the
 #   server binaries of PostgreSQL 16, 17 and 18 (scripts/services/node_modules/pg1N/native/bin),
 #   which the version-skew tests start on their own; `up` does not start them.
 # Idempotent: `up` installs what is missing (apt, npm ci), starts what is not running, and
@@ -20,6 +21,8 @@ PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 PG_PORT="${BF_PG_PORT:-55432}"
 PG_PASSWORD="${BF_PG_PASSWORD:-postgres}"
 AZURITE_PORT="${BF_AZURITE_PORT:-10000}"
+AZURITE_QUEUE_PORT="${BF_AZURITE_QUEUE_PORT:-$((AZURITE_PORT + 1))}"
+AZURITE_TABLE_PORT="${BF_AZURITE_TABLE_PORT:-$((AZURITE_PORT + 2))}"
 S3_PORT="${BF_S3_PORT:-4569}"
 # The well-known Azurite development account key: public, not a secret.
 AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
@@ -135,9 +138,15 @@ stop_bg() {
 
 azurite_up() {
   mkdir -p "$STATE/azurite"
-  start_bg azurite "$AZURITE_PORT" "$NODE_DIR/node_modules/.bin/azurite-blob" \
-    --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$STATE/azurite" \
+  # All three services: the task hub needs queues (work items) and tables (history, instances) beside blobs.
+  start_bg azurite "$AZURITE_PORT" "$NODE_DIR/node_modules/.bin/azurite" \
+    --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
+    --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
+    --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" \
+    --location "$STATE/azurite" \
     --skipApiVersionCheck --disableTelemetry --silent --loose
+  wait_port "$AZURITE_QUEUE_PORT" azurite-queue 30
+  wait_port "$AZURITE_TABLE_PORT" azurite-table 30
 }
 
 s3_up() {
@@ -153,7 +162,7 @@ export BF_PG_USER=postgres
 export BF_PG_PASSWORD=$PG_PASSWORD
 export BF_PG_BIN=$PG_BIN
 export BF_PG_CONNECTION='Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD'
-export BF_AZURITE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;'
+export BF_AZURITE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;'
 export BF_S3_SERVICE_URL=http://127.0.0.1:$S3_PORT
 export BF_S3_ACCESS_KEY=S3RVER
 export BF_S3_SECRET_KEY=S3RVER
@@ -165,7 +174,9 @@ status() {
   local rc=0
   if [ -f "$STATE/pg/data/PG_VERSION" ] && as_postgres "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then
     echo "postgresql  up    127.0.0.1:$PG_PORT"; else echo "postgresql  down"; rc=1; fi
-  if port_open "$AZURITE_PORT"; then echo "azurite     up    127.0.0.1:$AZURITE_PORT"; else echo "azurite     down"; rc=1; fi
+  if port_open "$AZURITE_PORT" && port_open "$AZURITE_QUEUE_PORT" && port_open "$AZURITE_TABLE_PORT"; then
+    echo "azurite     up    127.0.0.1:$AZURITE_PORT (blob), $AZURITE_QUEUE_PORT (queue), $AZURITE_TABLE_PORT (table)"
+  else echo "azurite     down (or only part of it)"; rc=1; fi
   if port_open "$S3_PORT"; then echo "s3rver      up    127.0.0.1:$S3_PORT"; else echo "s3rver      down"; rc=1; fi
   return $rc
 }

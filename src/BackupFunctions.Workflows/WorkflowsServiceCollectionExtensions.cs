@@ -35,16 +35,28 @@ public static class WorkflowsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers every orchestrator and activity of the product with the durable worker.</summary>
-    public static DurableTaskRegistry AddBackupWorkflows(this DurableTaskRegistry registry) => registry
-        .AddOrchestrator<FullBackupOrchestrator>()
-        .AddOrchestrator<TenantBackupOrchestrator>()
-        .AddOrchestrator<FilesBackupOrchestrator>()
-        .AddOrchestrator<VerifyIntegrityOrchestrator>()
-        .AddOrchestrator<TestRestoreOrchestrator>()
-        .AddOrchestrator<RestoreOrchestrator>()
-        .AddOrchestrator<RetentionOrchestrator>()
-        .AddOrchestrator<DisasterRecoveryOrchestrator>()
+    /// <summary>
+    /// Registers every orchestrator and activity of the product with the durable worker. The framework creates
+    /// orchestrators without dependency injection, so each is built from the settings here; activities come from the
+    /// worker's service provider (<see cref="AddBackupWorkflows(IServiceCollection, BackupFunctionsOptions)"/>).
+    /// </summary>
+    public static DurableTaskRegistry AddBackupWorkflows(this DurableTaskRegistry registry, BackupFunctionsOptions options)
+    {
+        var retries = new WorkflowRetries(options.Retries);
+        return registry
+            .AddOrchestrator(OrchestrationNames.FullBackup, () => new FullBackupOrchestrator(retries))
+            .AddOrchestrator(OrchestrationNames.TenantBackup, () => new TenantBackupOrchestrator(options, retries))
+            .AddOrchestrator(OrchestrationNames.FilesBackup, () => new FilesBackupOrchestrator(retries))
+            .AddOrchestrator(OrchestrationNames.VerifyIntegrity, () => new VerifyIntegrityOrchestrator(retries))
+            .AddOrchestrator(OrchestrationNames.TestRestore, () => new TestRestoreOrchestrator(retries))
+            .AddOrchestrator(OrchestrationNames.Restore, () => new RestoreOrchestrator(retries))
+            .AddOrchestrator(OrchestrationNames.Retention, () => new RetentionOrchestrator(options, retries))
+            .AddOrchestrator(OrchestrationNames.DisasterRecovery, () => new DisasterRecoveryOrchestrator(retries, options))
+            .AddBackupActivities();
+    }
+
+    /// <summary>Every activity of the product; each is created per call from the worker's services.</summary>
+    public static DurableTaskRegistry AddBackupActivities(this DurableTaskRegistry registry) => registry
         .AddActivity<PreflightSource>()
         .AddActivity<DumpCompressEncrypt>()
         .AddActivity<ArchiveFiles>()

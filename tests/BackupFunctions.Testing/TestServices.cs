@@ -17,7 +17,8 @@ public static class TestServices
     public static string AzuriteConnectionString => Env("BF_AZURITE_CONNECTION_STRING",
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;");
+        "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
+        "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;");
 
     public static string S3ServiceUrl => Env("BF_S3_SERVICE_URL", "http://127.0.0.1:4569");
     public static string S3AccessKey => Env("BF_S3_ACCESS_KEY", "S3RVER");

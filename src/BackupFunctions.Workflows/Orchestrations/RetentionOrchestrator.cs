@@ -1,3 +1,4 @@
+using BackupFunctions.Workflows.Configuration;
 using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
 
@@ -5,11 +6,11 @@ namespace BackupFunctions.Workflows.Orchestrations;
 
 /// <summary>Applies each target's retention rule, all targets at once; a failing target is alerted, the others proceed.</summary>
 [DurableTask(OrchestrationNames.Retention)]
-public sealed class RetentionOrchestrator(BackupEnvironment env, WorkflowRetries retries) : TaskOrchestrator<object?, IReadOnlyList<RetentionResult>>
+public sealed class RetentionOrchestrator(BackupFunctionsOptions options, WorkflowRetries retries) : TaskOrchestrator<object?, IReadOnlyList<RetentionResult>>
 {
     public override async Task<IReadOnlyList<RetentionResult>> RunAsync(TaskOrchestrationContext context, object? input)
     {
-        var targets = env.Targets.Select(t => t.Name).ToList();
+        var targets = options.Targets.Select(t => t.Name).ToList();
         context.SetCustomStatus(new { step = "apply", targets });
         var results = await Task.WhenAll(targets.Select(async t =>
         {

@@ -1,3 +1,4 @@
+using BackupFunctions.Workflows.Configuration;
 using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Activities;
@@ -12,7 +13,7 @@ namespace BackupFunctions.Workflows.Orchestrations;
 /// manifest are taken in the same snapshot and session, so they describe exactly what was exported.
 /// </summary>
 [DurableTask(OrchestrationNames.TenantBackup)]
-public sealed class TenantBackupOrchestrator(BackupEnvironment env, WorkflowRetries retries) : TaskOrchestrator<BackupRequest, BackupRunSummary>
+public sealed class TenantBackupOrchestrator(BackupFunctionsOptions options, WorkflowRetries retries) : TaskOrchestrator<BackupRequest, BackupRunSummary>
 {
     public override Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, BackupRequest input)
     {
@@ -22,7 +23,7 @@ public sealed class TenantBackupOrchestrator(BackupEnvironment env, WorkflowRetr
             {
                 Kind = BackupKind.Tenant,
                 TenantId = tenantId,
-                ConnectionOptions = $"-c {env.Options.Tenants.SessionSetting}={tenantId}",
+                ConnectionOptions = $"-c {options.Tenants.SessionSetting}={tenantId}",
                 ExtraDumpArguments = ["--enable-row-security"],
                 UseTenantConnection = true,
                 StreamTo = preflight.Targets,
