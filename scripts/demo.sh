@@ -42,6 +42,7 @@ cat >"$DEMO/backupfunctions.json" <<JSON
     "StagingDirectory": "$DEMO/staging",
     "Control": { "ConnectionString": "$BF_PG_CONNECTION;Database=$CONTROL" },
     "Host": { "Urls": "$HOST_URL", "RunTimers": false },
+    "TaskHub": { "ConnectionString": "$BF_AZURITE_CONNECTION_STRING", "HubName": "demo", "MaxQueuePollingInterval": "00:00:00.100" },
     "Targets": [
       { "Name": "local", "Type": "filesystem", "Path": "$DEMO/local-backups" },
       { "Name": "s3", "Type": "s3", "ServiceUrl": "$BF_S3_SERVICE_URL", "Region": "$BF_S3_REGION", "Bucket": "backups",

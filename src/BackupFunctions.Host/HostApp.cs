@@ -1,6 +1,4 @@
-using BackupFunctions.Durable;
 using BackupFunctions.Host.Api;
-using BackupFunctions.Host.CustomHandler;
 using BackupFunctions.Host.Health;
 using BackupFunctions.Host.Hosting;
 using BackupFunctions.Host.Http;
@@ -8,6 +6,7 @@ using BackupFunctions.Host.Logging;
 using BackupFunctions.Host.Management;
 using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Security;
+using BackupFunctions.Host.TaskHub;
 using BackupFunctions.Workflows.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,14 +21,11 @@ using Microsoft.Extensions.Logging;
 namespace BackupFunctions.Host;
 
 /// <summary>
-/// Builds the HTTP host: the product API, the Durable-style management API, the timers, the custom-handler routes
-/// and the durable worker, all over one control database.
+/// Builds the self-hosted HTTP host: the product API, the Durable Functions management API, the timers and the Durable
+/// Task worker, with the task hub in Azure Storage and the catalog and schedule state in the control database.
 /// </summary>
 public static class HostApp
 {
-    /// <summary>Engine tuning, bound onto <see cref="DurableTaskOptions"/> (LeaseTime, MaxConcurrentActivities, ...).</summary>
-    public const string DurableSection = "BackupFunctions:Host:Durable";
-
     /// <summary>
     /// Builds (does not start) the app. <paramref name="configure"/> runs first, so configuration it adds is what the
     /// host reads; services it registers win over the host's defaults (they are re-added after them), and
@@ -50,10 +46,17 @@ public static class HostApp
 
         var configuration = builder.Configuration;
         var hostOptions = configuration.GetSection(BackupHostOptions.SectionName).Get<BackupHostOptions>() ?? new BackupHostOptions();
-        var mode = HostMode.Resolve(args, configuration, hostOptions);
+        var mode = HostMode.Resolve(hostOptions);
         var keys = configuration.GetSection("BackupFunctions:Keys").Get<FunctionKeyOptions>() ?? new FunctionKeyOptions();
         var control = configuration.GetSection(BackupFunctionsOptions.SectionName).Get<BackupFunctionsOptions>()?.Control ?? new ControlOptions();
-        CheckSettings(hostOptions, keys, control);
+        var taskHub = configuration.GetSection(TaskHubSettings.SectionName).Get<TaskHubSettings>() ?? new TaskHubSettings();
+        if (string.IsNullOrWhiteSpace(taskHub.ConnectionString))
+        {
+            // The Functions convention, so one setting serves the Function App and a self-hosted host on the same hub.
+            taskHub.ConnectionString = configuration["AzureWebJobsStorage"];
+        }
+
+        CheckSettings(hostOptions, keys, control, taskHub);
         var schedules = ScheduleCatalog.FromConfiguration(configuration);
 
         builder.WebHost.UseUrls(mode.Urls);
@@ -61,7 +64,7 @@ public static class HostApp
         // ASP.NET Core's request logs print the query string, and with it any ?code= key; routing's debug logs too.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
-        AddServices(builder.Services, configuration, hostOptions, mode, control, schedules, overrides);
+        AddServices(builder.Services, configuration, hostOptions, mode, taskHub, schedules, overrides);
         foreach (var descriptor in overrides)
         {
             builder.Services.Add(descriptor);
@@ -95,7 +98,7 @@ public static class HostApp
         configuration.AddCommandLine(args);
     }
 
-    private static void CheckSettings(BackupHostOptions hostOptions, FunctionKeyOptions keys, ControlOptions control)
+    private static void CheckSettings(BackupHostOptions hostOptions, FunctionKeyOptions keys, ControlOptions control, TaskHubSettings taskHub)
     {
         var anyKey = keys.FunctionKeys.Concat(keys.AdminKeys).Any(k => !string.IsNullOrWhiteSpace(k));
         if (!anyKey && !hostOptions.AllowAnonymous)
@@ -110,13 +113,18 @@ public static class HostApp
         {
             throw new HostStartupException(
                 "BackupFunctions:Control:ConnectionString is not set: give the Npgsql connection string of the control database " +
-                "(it holds the durable engine's state and the catalog; it may be the backed-up server, in its own database).");
+                "(it holds the catalog and the schedules' state; it may be the backed-up server, in its own database).");
+        }
+
+        if (taskHub.Validate() is { Count: > 0 } problems)
+        {
+            throw new HostStartupException(string.Join(" ", problems));
         }
     }
 
     private static void AddServices(
         IServiceCollection services, IConfiguration configuration, BackupHostOptions hostOptions, HostMode mode,
-        ControlOptions control, ScheduleCatalog schedules, IReadOnlyList<ServiceDescriptor> overrides)
+        TaskHubSettings taskHub, ScheduleCatalog schedules, IReadOnlyList<ServiceDescriptor> overrides)
     {
         services.AddSingleton(mode);
         services.AddOptions<BackupHostOptions>().Bind(configuration.GetSection(BackupHostOptions.SectionName));
@@ -125,6 +133,7 @@ public static class HostApp
         services.AddSingleton<ManagementUrls>();
         services.AddSingleton(schedules);
         services.AddSingleton<ScheduledRunStarter>();
+        services.AddSingleton<ScheduleStateStore>();
         services.AddSingleton<ControlDatabaseProbe>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
@@ -133,61 +142,35 @@ public static class HostApp
         // The worker hands back its leases on stop; give it its grace period and then some.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
 
+        var product = ProductWorkflows.Bind(configuration);
         if (hostOptions.RegisterProductWorkflows)
         {
-            ProductWorkflows.AddServices(services, configuration);
+            ProductWorkflows.AddServices(services, product);
         }
         else
         {
-            ProductWorkflows.AddOptionsOnly(services, configuration);
+            ProductWorkflows.AddOptionsOnly(services, product);
         }
 
         var hooks = overrides.Where(d => d.ServiceType == typeof(DurableRegistration))
             .Select(d => d.ImplementationInstance).OfType<DurableRegistration>().ToList();
-        var durable = configuration.GetSection(DurableSection);
-        try
+        services.AddSelfHostedTaskHub(taskHub, registry =>
         {
-            AddWorker(services, control, hostOptions, durable, hooks);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new HostStartupException($"The durable engine's settings (BackupFunctions:Control, {DurableSection}) are not usable: {ex.Message}");
-        }
+            if (hostOptions.RegisterProductWorkflows)
+            {
+                ProductWorkflows.AddOrchestrations(registry, product);
+            }
+
+            foreach (var hook in hooks)
+            {
+                hook.Register(registry);
+            }
+        });
 
         if (mode.RunTimers)
         {
             services.AddHostedService<TimerScheduler>();
         }
-    }
-
-    private static void AddWorker(
-        IServiceCollection services, ControlOptions control, BackupHostOptions hostOptions, IConfigurationSection durable,
-        IReadOnlyList<DurableRegistration> hooks)
-    {
-        services.AddDurableTask(
-            o =>
-            {
-                // Engine tuning (LeaseTime, MaxConcurrentActivities, ...) first; the store and hub always come from Control.
-                durable.Bind(o);
-                o.ConnectionString = control.ConnectionString;
-                o.TaskHubName = control.TaskHub;
-                if (durable[nameof(DurableTaskOptions.ShutdownGracePeriod)] is null)
-                {
-                    o.ShutdownGracePeriod = hostOptions.ShutdownTimeout / 2;
-                }
-            },
-            registry =>
-            {
-                if (hostOptions.RegisterProductWorkflows)
-                {
-                    ProductWorkflows.AddOrchestrations(registry);
-                }
-
-                foreach (var hook in hooks)
-                {
-                    hook.Register(registry);
-                }
-            });
     }
 
     private static void MapEndpoints(WebApplication app, HostMode mode, ScheduleCatalog schedules)
@@ -196,16 +179,11 @@ public static class HostApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // The Functions host polls GET / until the handler answers; it is also a cheap "is anything there" for people.
-        app.MapGet("/", () => Results.Json(new { service = "BackupFunctions", mode = mode.IsCustomHandler ? "custom-handler" : "standalone" }));
+        // A cheap "is anything there" for people and load balancers.
+        app.MapGet("/", () => Results.Json(new { service = "BackupFunctions", mode = "self-hosted" }));
         app.MapHealthProbes();
         app.MapProductApi();
         app.MapDurableManagement(HostMode.RuntimeWebhookPath);
-        app.MapDurableManagement(HostMode.ApiRoutePath);
-        if (mode.IsCustomHandler)
-        {
-            app.MapCustomHandler(schedules);
-        }
     }
 
     private static void LogStartup(WebApplication app, HostMode mode, FunctionKeyOptions keys)
@@ -214,7 +192,7 @@ public static class HostApp
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var urls = string.Join(";", app.Urls);
-            Log.Listening(logger, urls, mode.IsCustomHandler ? "custom handler" : "standalone", mode.ManagementBasePath);
+            Log.Listening(logger, urls, "self-hosted", mode.ManagementBasePath);
             if (!keys.FunctionKeys.Concat(keys.AdminKeys).Any(k => !string.IsNullOrWhiteSpace(k)))
             {
                 Log.AnonymousAccess(logger, urls);

@@ -1,4 +1,5 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Host.Http;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Models;

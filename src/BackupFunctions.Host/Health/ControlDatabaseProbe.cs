@@ -1,31 +1,32 @@
-using BackupFunctions.Durable;
+using BackupFunctions.Host.TaskHub;
+using BackupFunctions.Workflows.Configuration;
 using Npgsql;
 
 namespace BackupFunctions.Host.Health;
 
 /// <summary>
-/// Readiness: the control database answers, and the engine's schema for our task hub is there (the worker creates
-/// it on start, so until then this host cannot serve the management API reliably).
+/// Readiness: the task hub's sidecar listens (so the management API and the worker can reach the engine) and the
+/// control database, which holds the catalog and the schedules' state, answers.
 /// </summary>
-internal sealed class ControlDatabaseProbe(DurableTaskOptions options)
+internal sealed class ControlDatabaseProbe(BackupFunctionsOptions options, TaskHubSidecar sidecar)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public async Task<(bool Ready, string Detail)> CheckAsync(CancellationToken ct)
     {
+        if (!sidecar.IsListening)
+        {
+            return (false, "The task hub is not open yet (its queues and tables are being created, or Azure Storage does not answer).");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Timeout = (int)Timeout.TotalSeconds };
+            var builder = new NpgsqlConnectionStringBuilder(options.Control.ConnectionString) { Timeout = (int)Timeout.TotalSeconds };
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(timeout.Token);
-            await using var command = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection);
-            command.Parameters.AddWithValue("table", $"durable_{options.TaskHubName.ToLowerInvariant()}.instances");
-            var present = (bool)(await command.ExecuteScalarAsync(timeout.Token))!;
-            return present
-                ? (true, "The control database answers and the engine schema is present.")
-                : (false, $"The control database answers, but task hub '{options.TaskHubName}' has no schema yet; the worker creates it on start.");
+            return (true, "The task hub is open and the control database answers.");
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
         {

@@ -5,13 +5,13 @@ public sealed class BackupHostOptions
 {
     public const string SectionName = "BackupFunctions:Host";
 
-    /// <summary>Where Kestrel listens (semicolon-separated). Ignored in custom-handler mode, which listens on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT.</summary>
+    /// <summary>Where Kestrel listens (semicolon-separated).</summary>
     public string Urls { get; set; } = "http://127.0.0.1:7071";
 
     /// <summary>Lets the host start with no function or admin key configured; every route is then open. For local use only.</summary>
     public bool AllowAnonymous { get; set; }
 
-    /// <summary>Runs the timer schedules in this process. Forced off in custom-handler mode, where the Functions host fires them.</summary>
+    /// <summary>Runs the timer schedules in this process. Any number of hosts may run them: each due time starts once.</summary>
     public bool RunTimers { get; set; } = true;
 
     /// <summary>

@@ -39,12 +39,6 @@ internal sealed class ManagementUrls(HostMode mode, IOptions<BackupHostOptions> 
             return options.Value.PublicBaseUrl.TrimEnd('/');
         }
 
-        // In Azure Functions the handler is reached over loopback; the site's own name is what callers can use.
-        if (mode.IsCustomHandler && Environment.GetEnvironmentVariable("WEBSITE_HOSTNAME") is { Length: > 0 } site)
-        {
-            return $"https://{site}";
-        }
-
         return $"{request.Scheme}://{request.Host}{request.PathBase}";
     }
 

@@ -1,4 +1,5 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Host.Security;
 using Microsoft.Extensions.Logging;
 
@@ -58,8 +59,8 @@ internal static partial class Log
     [LoggerMessage(1402, LogLevel.Information, "Schedule {Schedule} started {Orchestration} instance {InstanceId}")]
     public static partial void ScheduledStart(ILogger logger, string schedule, string orchestration, string instanceId);
 
-    [LoggerMessage(1403, LogLevel.Debug, "Schedule {Schedule}: instance {InstanceId} already exists ({Status}); another host or an earlier call started it")]
-    public static partial void ScheduledAlreadyStarted(ILogger logger, string schedule, string instanceId, OrchestrationRuntimeStatus status);
+    [LoggerMessage(1403, LogLevel.Debug, "Schedule {Schedule}: {InstanceId} is already claimed or started; another host or an earlier call has it")]
+    public static partial void ScheduledAlreadyClaimed(ILogger logger, string schedule, string instanceId);
 
     [LoggerMessage(1404, LogLevel.Warning, "Schedule {Schedule} missed its due time {Due:u} while no host ran; started it now")]
     public static partial void MissedRunStarted(ILogger logger, string schedule, DateTime due);
@@ -70,9 +71,4 @@ internal static partial class Log
     [LoggerMessage(1406, LogLevel.Warning, "Schedule {Schedule} has nothing to run: no tenants or databases configured for it")]
     public static partial void ScheduleHasNoUnits(ILogger logger, string schedule);
 
-    [LoggerMessage(1500, LogLevel.Information, "Timer function {FunctionName} for due time {Due:u}: started {Started} of {Total}")]
-    public static partial void TimerInvoked(ILogger logger, string functionName, DateTime due, int started, int total);
-
-    [LoggerMessage(1501, LogLevel.Error, "Timer function {FunctionName} could not start due time {Due:u}")]
-    public static partial void TimerInvocationFailed(ILogger logger, Exception exception, string functionName, DateTime due);
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using BackupFunctions.Durable;
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Host.Http;
 using BackupFunctions.Host.Logging;
 using Microsoft.AspNetCore.Http;
@@ -114,14 +116,10 @@ internal static class InstanceControlHandler
         {
             await send();
         }
-        catch (OrchestrationNotFoundException)
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
             // Purged between the read and the send.
             return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
-        }
-        catch (PayloadTooLargeException ex)
-        {
-            return Problems.TooLarge(ex.Message);
         }
 
         return Results.Accepted();

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using BackupFunctions.Durable;
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Host.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -24,33 +26,34 @@ internal static class InstanceListHandler
             InstanceIdPrefix = query.Text("instanceIdPrefix"),
             PageSize = query.Int("top", 1, 1000) ?? 100,
             FetchInputsAndOutputs = true,
-            ContinuationToken = http.Request.Headers[ContinuationHeader] is { Count: > 0 } token && !string.IsNullOrWhiteSpace(token.ToString())
-                ? token.ToString()
-                : null,
         };
+        var continuation = http.Request.Headers[ContinuationHeader] is { Count: > 0 } token && !string.IsNullOrWhiteSpace(token.ToString())
+            ? token.ToString()
+            : null;
         var showInput = query.Bool("showInput", false);
         if (query.Errors.Count > 0)
         {
             return Problems.Invalid(query.Errors);
         }
 
-        OrchestrationQueryResult page;
+        Page<OrchestrationMetadata>? page;
         try
         {
-            page = await client.QueryInstancesAsync(orchestrationQuery, ct);
+            await using var pages = client.GetAllInstancesAsync(orchestrationQuery).AsPages(continuation, orchestrationQuery.PageSize).GetAsyncEnumerator(ct);
+            page = await pages.MoveNextAsync() ? pages.Current : null;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (continuation is not null && e is ArgumentException or FormatException or RpcException or System.Text.Json.JsonException)
         {
             return Problems.BadRequest($"The {ContinuationHeader} header is not a token this API handed out; send back the header of the previous page unchanged.");
         }
 
-        if (page.ContinuationToken is not null)
+        if (page?.ContinuationToken is { Length: > 0 } next)
         {
-            http.Response.Headers[ContinuationHeader] = page.ContinuationToken;
+            http.Response.Headers[ContinuationHeader] = next;
         }
 
         var items = new JsonArray();
-        foreach (var instance in page.Items)
+        foreach (var instance in page?.Values ?? [])
         {
             items.Add(InstanceStatusView.Render(instance, showInput));
         }

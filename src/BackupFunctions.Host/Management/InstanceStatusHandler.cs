@@ -1,5 +1,7 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Host.Http;
+using DurableTask.AzureStorage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 
@@ -8,7 +10,8 @@ namespace BackupFunctions.Host.Management;
 /// <summary>GET …/instances/{id}: 202 while the instance runs, 200 when it is done, 404 when there is none.</summary>
 internal static class InstanceStatusHandler
 {
-    public static async Task<IResult> GetAsync(string instanceId, HttpContext http, DurableTaskClient client, CancellationToken ct)
+    public static async Task<IResult> GetAsync(
+        string instanceId, HttpContext http, DurableTaskClient client, AzureStorageOrchestrationService store, CancellationToken ct)
     {
         var query = new QueryValues(http.Request.Query);
         var showInput = query.Bool("showInput", true);
@@ -26,7 +29,8 @@ internal static class InstanceStatusHandler
             return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
         }
 
-        var history = showHistory ? HistoryView.Render(await client.GetHistoryAsync(instanceId, ct), showHistoryOutput) : null;
+        // The SDK's history call streams only in-flight history through the sidecar; the stored history comes from the store.
+        var history = showHistory ? HistoryView.Render(await store.GetOrchestrationHistoryAsync(instanceId, null!), showHistoryOutput) : null;
         var body = InstanceStatusView.Render(instance, showInput, history);
         switch (instance.RuntimeStatus)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace BackupFunctions.Host.Management;
 
@@ -26,7 +27,7 @@ internal static class InstanceStatusView
             {
                 ["errorType"] = failure.ErrorType,
                 ["errorMessage"] = failure.ErrorMessage,
-                ["isNonRetriable"] = failure.IsNonRetriable,
+                ["isNonRetriable"] = failure.IsCausedBy<BackupFunctions.Workflows.Activities.NonRetryableTaskException>(),
             };
         }
 

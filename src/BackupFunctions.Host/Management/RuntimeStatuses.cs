@@ -1,4 +1,5 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace BackupFunctions.Host.Management;
 
@@ -6,7 +7,7 @@ internal static class RuntimeStatuses
 {
     /// <summary>Statuses after which an instance takes no more events or control messages.</summary>
     public static bool IsTerminal(OrchestrationRuntimeStatus status) => status is OrchestrationRuntimeStatus.Completed
-        or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled;
+        or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
 
     public static IReadOnlyCollection<OrchestrationRuntimeStatus> All { get; } = Enum.GetValues<OrchestrationRuntimeStatus>();
 }

@@ -1,18 +1,22 @@
-using BackupFunctions.Durable;
 using BackupFunctions.Host.Logging;
-using BackupFunctions.Host.Management;
 using BackupFunctions.Workflows.Configuration;
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Host.Schedules;
 
 /// <summary>
-/// Starts the orchestrations of one due time, once across all hosts. The instance id is a function of
-/// (schedule, due time, unit), and the start blocks on an existing instance in any status, so neither a second host
-/// nor a late one re-runs a due time, even after the first run has already finished.
+/// Starts the orchestrations of one due time, once across all hosts: the claim in <see cref="ScheduleStateStore"/>
+/// decides which host starts a unit, and the start itself uses the deterministic instance id with every status as a
+/// dedupe status, so a host that took over a stale claim never starts a second copy.
 /// </summary>
-public sealed class ScheduledRunStarter(DurableTaskClient client, BackupFunctionsOptions options, ILogger<ScheduledRunStarter> logger)
+public sealed class ScheduledRunStarter(
+    DurableTaskClient client, ScheduleStateStore state, BackupFunctionsOptions options, ILogger<ScheduledRunStarter> logger)
 {
+    private static readonly OrchestrationRuntimeStatus[] EveryStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
+
     public async Task<IReadOnlyList<ScheduledRunOutcome>> StartAsync(ScheduleDefinition schedule, DateTime dueUtc, CancellationToken ct)
     {
         var units = schedule.Units(options);
@@ -25,37 +29,39 @@ public sealed class ScheduledRunStarter(DurableTaskClient client, BackupFunction
         foreach (var unit in units)
         {
             var instanceId = ScheduledInstanceId.For(schedule.Name, dueUtc, unit.Key);
-            outcomes.Add(new ScheduledRunOutcome(instanceId, await StartOnceAsync(schedule, instanceId, unit, ct)));
+            var key = unit.Key ?? "";
+            var started = false;
+            if (await state.TryClaimAsync(schedule.Name, dueUtc, key, instanceId, ct))
+            {
+                started = await StartOnceAsync(schedule, instanceId, unit, ct);
+                await state.MarkStartedAsync(schedule.Name, dueUtc, key, ct);
+            }
+            else
+            {
+                Log.ScheduledAlreadyClaimed(logger, schedule.Name, instanceId);
+            }
+
+            outcomes.Add(new ScheduledRunOutcome(instanceId, started));
         }
 
         return outcomes;
     }
 
-    /// <summary>
-    /// Whether the schedule has ever run here (any instance with its prefix), which is what makes a missing latest
-    /// due time a missed one rather than the first one after a fresh install.
-    /// </summary>
-    public async Task<bool> HasRunBeforeAsync(ScheduleDefinition schedule, CancellationToken ct)
-    {
-        var page = await client.QueryInstancesAsync(
-            new OrchestrationQuery { InstanceIdPrefix = ScheduledInstanceId.PrefixFor(schedule.Name), PageSize = 1 }, ct);
-        return page.Items.Count > 0;
-    }
+    public Task<bool> HasRunBeforeAsync(ScheduleDefinition schedule, CancellationToken ct) => state.HasRunBeforeAsync(schedule.Name, ct);
 
     private async Task<bool> StartOnceAsync(ScheduleDefinition schedule, string instanceId, ScheduledUnit unit, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["InstanceId"] = instanceId });
         try
         {
-            // Every status blocks: a due time that has run (even to completion) is never run again.
             await client.ScheduleNewOrchestrationInstanceAsync(
-                schedule.Orchestration, unit.Input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = RuntimeStatuses.All }, ct);
+                schedule.Orchestration, unit.Input, new StartOrchestrationOptions(instanceId).WithDedupeStatuses(EveryStatus), ct);
             Log.ScheduledStart(logger, schedule.Name, schedule.Orchestration, instanceId);
             return true;
         }
-        catch (OrchestrationAlreadyExistsException ex)
+        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
         {
-            Log.ScheduledAlreadyStarted(logger, schedule.Name, instanceId, ex.Status);
+            Log.ScheduledAlreadyClaimed(logger, schedule.Name, instanceId);
             return false;
         }
     }
