@@ -1,3 +1,0 @@
-namespace BackupFunctions.Durable;
-
-public sealed record PurgeResult(int PurgedInstanceCount);
