@@ -6,4 +6,7 @@ internal static partial class TaskHubLog
 {
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Task hub sidecar listening on {SocketPath}")]
     public static partial void SidecarStarted(ILogger logger, string socketPath);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Could not renew the lock of activity work item {WorkItemId}; trying again at the next tick")]
+    public static partial void RenewFailed(ILogger logger, Exception exception, string workItemId);
 }

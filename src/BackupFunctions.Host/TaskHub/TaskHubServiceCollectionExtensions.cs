@@ -28,7 +28,11 @@ public static class TaskHubServiceCollectionExtensions
     {
         services.AddSingleton(settings);
         services.AddSingleton(sp => AzureStorageTaskHub.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>());
+        services.AddSingleton<IOrchestrationService>(sp => new RenewingOrchestrationService(
+            sp.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>(),
+            RenewalInterval(settings.WorkItemVisibilityTimeout),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<RenewingOrchestrationService>()));
+        services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationService>());
         services.AddSingleton<TaskHubSidecar>();
 
         // First among the hosted services: it must listen before the worker connects, and stop after the worker.
@@ -57,4 +61,8 @@ public static class TaskHubServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>A third of the visibility timeout: two renewals may fail before the lock runs out.</summary>
+    internal static TimeSpan RenewalInterval(TimeSpan visibilityTimeout) =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, visibilityTimeout.Ticks / 3));
 }

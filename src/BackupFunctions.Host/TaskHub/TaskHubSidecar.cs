@@ -19,13 +19,15 @@ namespace BackupFunctions.Host.TaskHub;
 public sealed class TaskHubSidecar : IHostedService, IAsyncDisposable
 {
     private readonly IOrchestrationService _service;
+    private readonly IOrchestrationServiceClient _client;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private WebApplication? _app;
 
-    public TaskHubSidecar(IOrchestrationService service, ILoggerFactory loggerFactory)
+    public TaskHubSidecar(IOrchestrationService service, IOrchestrationServiceClient client, ILoggerFactory loggerFactory)
     {
         _service = service;
+        _client = client;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TaskHubSidecar>();
         var directory = Directory.CreateTempSubdirectory("bf-taskhub-");
@@ -55,7 +57,7 @@ public sealed class TaskHubSidecar : IHostedService, IAsyncDisposable
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
         builder.Services.AddSingleton(_service);
-        builder.Services.AddSingleton((IOrchestrationServiceClient)_service);
+        builder.Services.AddSingleton(_client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(SocketPath, o => o.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
