@@ -1,11 +1,12 @@
 using System.CommandLine;
+using BackupFunctions.Cli.Engine;
 using BackupFunctions.Cli.Output;
-using BackupFunctions.Durable;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Spectre.Console;
 
@@ -13,8 +14,9 @@ namespace BackupFunctions.Cli.Commands;
 
 /// <summary>
 /// backupctl dr: the disaster-recovery orchestration run from this machine with only the targets'
-/// settings and the keys. The control database may be gone: the durable state and the catalog live
-/// in an ephemeral database on the new server, dropped at the end.
+/// settings and the keys. The control database may be gone: the orchestration runs in this process
+/// on the Durable Task Framework's in-memory engine, and the catalog the activities write to lives in
+/// an ephemeral database on the new server, dropped at the end.
 /// </summary>
 public static class DrCommand
 {
@@ -66,25 +68,28 @@ public static class DrCommand
         return command;
     }
 
+    /// <summary>
+    /// Runs the orchestration on the Durable Task Framework's in-memory engine, in this process. That
+    /// is the right engine for a one-shot operator process: the run lives exactly as long as the
+    /// command, so there is nothing to resume; if the process dies (Ctrl+C, a lost terminal, a
+    /// crash), the operator re-runs <c>backupctl dr</c>, which starts again from the targets, the
+    /// only durable inputs. A durable backend would need a control database or a storage account,
+    /// and a fresh machine recovering from a disaster has neither. The temporary database on the new
+    /// server holds only the catalog the activities write to (the restore and alert records).
+    /// </summary>
     private static async Task<int> RunAsync(CommandContext ctx, BackupEnvironment env, PgConnectionInfo state, DisasterRecoveryRequest request, CancellationToken ct)
     {
         env.Options.Control.ConnectionString = state.ToNpgsqlConnectionString();
-        await using var services = new ServiceCollection().AddLogging().AddBackupWorkflows(env.Options).BuildServiceProvider();
-        var durable = new DurableTaskOptions { ConnectionString = env.Options.Control.ConnectionString, TaskHubName = "dr" };
-        await using var worker = new DurableTaskWorker(durable, new DurableTaskRegistry().AddBackupWorkflows(), services, ctx.Loggers);
-        await worker.StartAsync(ct);
-        await using var client = new DurableTaskClient(durable);
-        try
-        {
-            var id = await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.DisasterRecovery, request, cancellation: ct);
-            var report = await FollowAsync(ctx, client, id, request.SkipApproval, ct);
-            Render(ctx.Output, report);
-            return report?.Status == "succeeded" ? ExitCodes.Success : ExitCodes.Failed;
-        }
-        finally
-        {
-            await worker.StopAsync(CancellationToken.None);
-        }
+        var loggers = ctx.Loggers ?? NullLoggerFactory.Instance;
+        await using var engine = await InMemoryDurableEngine.StartAsync(
+            tasks => tasks.AddBackupWorkflows(env.Options),
+            services => services.AddBackupWorkflows(env.Options),
+            loggers,
+            ct);
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.DisasterRecovery, request, ct);
+        var report = await FollowAsync(ctx, engine.Client, id, request.SkipApproval, ct);
+        Render(ctx.Output, report);
+        return report?.Status == "succeeded" ? ExitCodes.Success : ExitCodes.Failed;
     }
 
     private static async Task<DisasterRecoveryReport?> FollowAsync(CommandContext ctx, DurableTaskClient client, string id, bool approved, CancellationToken ct)
@@ -118,18 +123,38 @@ public static class DrCommand
             if (!approved && report?.Steps.Any(s => s.Status == DisasterRecoveryStep.Waiting) == true)
             {
                 approved = true;
-                var answer = ctx.Output.Progress.Ask<string>(
-                    $"Restore backup [bold]{Markup.Escape(report.BackupId ?? "?")}[/] ({Markup.Escape(report.SourceDatabase ?? "")}, {report.BackupCreatedAt:u}) onto {Markup.Escape(report.TargetServer ?? "")}/{Markup.Escape(report.TargetDatabase ?? "")}? Type [bold]approve[/]:");
+                // Asked asynchronously so that Ctrl+C at the prompt still stops the engine and drops the state database.
+                var answer = await ctx.Output.Progress.AskAsync<string>(
+                    $"Restore backup [bold]{Markup.Escape(report.BackupId ?? "?")}[/] ({Markup.Escape(report.SourceDatabase ?? "")}, {report.BackupCreatedAt:u}) onto {Markup.Escape(report.TargetServer ?? "")}/{Markup.Escape(report.TargetDatabase ?? "")}? Type [bold]approve[/]:", ct);
                 if (!string.Equals(answer.Trim(), "approve", StringComparison.OrdinalIgnoreCase))
                 {
                     await client.TerminateInstanceAsync(id, "not approved by the operator", ct);
+                    await WaitUntilEndedAsync(client, id, ct);
                     throw new UsageException("Not approved: nothing was restored.");
                 }
 
-                await client.RaiseEventAsync(id, "Approve", new { by = Environment.UserName }, ct);
+                await client.RaiseEventAsync(id, DisasterRecoveryOrchestrator.ApproveEvent, new { by = Environment.UserName }, ct);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+    }
+
+    /// <summary>
+    /// Lets the worker finish the termination before the engine stops: the run ends Terminated, as
+    /// asked, instead of being cut off halfway through the worker's last call to the sidecar.
+    /// </summary>
+    private static async Task WaitUntilEndedAsync(DurableTaskClient client, string id, CancellationToken ct)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Still not ended: the engine is stopped anyway, and nothing was restored.
         }
     }
 

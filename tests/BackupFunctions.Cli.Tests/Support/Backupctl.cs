@@ -32,11 +32,81 @@ public static class Backupctl
 
     public static Task<CliRun> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
 
+    /// <summary>
+    /// Runs backupctl on a terminal, as an operator at a prompt: under util-linux <c>script</c>, which
+    /// gives it a pseudo-terminal (stdin, stdout and stderr are one stream there, in <see cref="CliRun.Stdout"/>).
+    /// Once the output shows <paramref name="prompt"/> (compared without colours and white space, which
+    /// the terminal's width may break anywhere), <paramref name="answer"/> is typed and Enter pressed.
+    /// </summary>
+    public static async Task<CliRun> RunOnTerminalAsync(string prompt, string answer, params string[] args)
+    {
+        var psi = new ProcessStartInfo("script")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        // -q quiet, -f flush at once, -e the child's exit code, -c the command; no typescript file.
+        psi.ArgumentList.Add("-qfec");
+        psi.ArgumentList.Add(string.Join(' ', new[] { "dotnet", DllPath }.Concat(args).Select(ShellQuote)));
+        psi.ArgumentList.Add("/dev/null");
+        RemoveSettings(psi);
+        psi.Environment["TERM"] = "xterm";
+
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var screen = new System.Text.StringBuilder();
+        var answered = false;
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer, guard.Token)) > 0)
+            {
+                screen.Append(buffer, 0, read);
+                if (!answered && Plain(screen.ToString()).Contains(Plain(prompt), StringComparison.Ordinal))
+                {
+                    answered = true;
+                    await process.StandardInput.WriteAsync(answer + "\r");
+                    await process.StandardInput.FlushAsync();
+                }
+            }
+
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"backupctl {string.Join(' ', args)} on a terminal did not exit within 5 minutes. Output so far:\n{screen}");
+        }
+
+        return new CliRun(string.Join(' ', args), process.ExitCode, screen.ToString(), await stderr);
+    }
+
+    private static string Plain(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]|\s+", "");
+
+    private static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
+    // Only the settings the test passes: nothing from the environment the tests happen to run in.
+    private static void RemoveSettings(ProcessStartInfo psi)
+    {
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("BackupFunctions__", StringComparison.OrdinalIgnoreCase) || k == "BACKUPFUNCTIONS_CONFIG").ToList())
+        {
+            psi.Environment.Remove(name);
+        }
+    }
+
     /// <summary>Runs backupctl with extra environment variables (settings override the config file, as in production).</summary>
     public static async Task<CliRun> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
+            // Never a terminal on stdin (closed at once below), as in CI and in scripts, wherever the tests run.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -44,18 +114,14 @@ public static class Backupctl
         };
         psi.ArgumentList.Add(DllPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        // Only the settings the test passes: nothing from the environment the tests happen to run in.
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("BackupFunctions__", StringComparison.OrdinalIgnoreCase) || k == "BACKUPFUNCTIONS_CONFIG").ToList())
-        {
-            psi.Environment.Remove(name);
-        }
-
+        RemoveSettings(psi);
         foreach (var (name, value) in environment)
         {
             psi.Environment[name] = value;
         }
 
         using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         // A guard against a hung child, not a performance assertion.
