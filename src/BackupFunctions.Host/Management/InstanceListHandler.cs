@@ -27,9 +27,15 @@ internal static class InstanceListHandler
             PageSize = query.Int("top", 1, 1000) ?? 100,
             FetchInputsAndOutputs = true,
         };
-        var continuation = http.Request.Headers[ContinuationHeader] is { Count: > 0 } token && !string.IsNullOrWhiteSpace(token.ToString())
+        var presented = http.Request.Headers[ContinuationHeader] is { Count: > 0 } token && !string.IsNullOrWhiteSpace(token.ToString())
             ? token.ToString()
             : null;
+        var continuation = presented is null ? null : Unwrap(presented);
+        if (presented is not null && continuation is null)
+        {
+            return BadToken();
+        }
+
         var showInput = query.Bool("showInput", false);
         if (query.Errors.Count > 0)
         {
@@ -44,12 +50,12 @@ internal static class InstanceListHandler
         }
         catch (Exception e) when (continuation is not null && e is ArgumentException or FormatException or RpcException or System.Text.Json.JsonException)
         {
-            return Problems.BadRequest($"The {ContinuationHeader} header is not a token this API handed out; send back the header of the previous page unchanged.");
+            return BadToken();
         }
 
         if (page?.ContinuationToken is { Length: > 0 } next)
         {
-            http.Response.Headers[ContinuationHeader] = next;
+            http.Response.Headers[ContinuationHeader] = TokenPrefix + next;
         }
 
         var items = new JsonArray();
@@ -60,4 +66,24 @@ internal static class InstanceListHandler
 
         return Results.Json(items);
     }
+
+    /// <summary>
+    /// The store's page tokens are lenient (any text reads as some position), so the API marks the ones it hands out
+    /// and refuses others with a 400 instead of answering a wrong page.
+    /// </summary>
+    private const string TokenPrefix = "bf1.";
+
+    private static string? Unwrap(string presented)
+    {
+        if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var inner = presented[TokenPrefix.Length..];
+        return inner.Length > 0 && Convert.TryFromBase64String(inner, new byte[inner.Length], out _) ? inner : null;
+    }
+
+    private static IResult BadToken() =>
+        Problems.BadRequest($"The {ContinuationHeader} header is not a token this API handed out; send back the header of the previous page unchanged.");
 }

@@ -18,8 +18,9 @@ internal static class InstancePurgeHandler
             return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
         }
 
-        var result = await client.PurgeInstanceAsync(instanceId, ct);
-        if (result.PurgedInstanceCount == 0)
+        // The store would purge a running instance too (its work then fails on a missing instance): only finished ones go.
+        var result = RuntimeStatuses.IsTerminal(instance.RuntimeStatus) ? await client.PurgeInstanceAsync(instanceId, ct) : null;
+        if (result is null || result.PurgedInstanceCount == 0)
         {
             // As in Durable Functions, nothing purged is a 404; say why, since the instance does exist.
             return Problems.NotFound(
@@ -47,8 +48,10 @@ internal static class InstancePurgeHandler
             return Problems.Invalid(query.Errors);
         }
 
-        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, to, statuses), ct);
-        if (result.PurgedInstanceCount == 0)
+        // Finished instances only, whatever runtimeStatus asks for: the store would purge running ones too.
+        var finished = (statuses is { Count: > 0 } ? statuses : RuntimeStatuses.All).Where(RuntimeStatuses.IsTerminal).Distinct().ToList();
+        var result = finished.Count == 0 ? null : await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, to, finished), ct);
+        if (result is null || result.PurgedInstanceCount == 0)
         {
             return Problems.NotFound("No finished instance matches the filter.");
         }

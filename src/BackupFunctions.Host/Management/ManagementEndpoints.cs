@@ -17,10 +17,10 @@ internal static class ManagementEndpoints
         group.MapDelete("", InstancePurgeHandler.PurgeManyAsync).RequireAdminKey();
         group.MapGet("{instanceId}", InstanceStatusHandler.GetAsync);
         group.MapDelete("{instanceId}", InstancePurgeHandler.PurgeOneAsync).RequireAdminKey();
-        group.MapPost("{instanceId}/raiseEvent/{eventName}", InstanceControlHandler.RaiseEventAsync);
+        group.MapPost("{instanceId}/raiseEvent/{eventName}", InstanceControlHandler.RaiseEventAsync).RequireAdminKey();
         group.MapPost("{instanceId}/terminate", InstanceControlHandler.TerminateAsync).RequireAdminKey();
-        group.MapPost("{instanceId}/suspend", InstanceControlHandler.SuspendAsync);
-        group.MapPost("{instanceId}/resume", InstanceControlHandler.ResumeAsync);
-        group.MapPost("{instanceId}/restart", InstanceControlHandler.RestartAsync);
+        group.MapPost("{instanceId}/suspend", InstanceControlHandler.SuspendAsync).RequireAdminKey();
+        group.MapPost("{instanceId}/resume", InstanceControlHandler.ResumeAsync).RequireAdminKey();
+        group.MapPost("{instanceId}/restart", InstanceControlHandler.RestartAsync).RequireAdminKey();
     }
 }

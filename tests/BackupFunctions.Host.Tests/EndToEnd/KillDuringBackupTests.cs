@@ -4,17 +4,18 @@ using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
 using BackupFunctions.Targets;
 using BackupFunctions.Workflows.Configuration;
+using Npgsql;
 
 namespace BackupFunctions.Host.Tests.EndToEnd;
 
 /// <summary>
-/// kill -9 of the host while a backup is uploading: the shipped host runs as a process over three real targets,
-/// with S3 behind a proxy that holds each answer back, so the S3 upload is still in flight when the process is
-/// killed. A second process with the same settings takes the instance over once the lease has run out, and the same
-/// backup completes: each target holds exactly that backup's artifact and manifest (the retried upload overwrote its
-/// own object), and the staging directory is empty.
+/// kill -9 of the shipped host, as a process over three real targets and a task hub on Azurite, while a backup is
+/// dumping or uploading. A second process with the same settings takes the hub's partitions once the dead host's
+/// leases run out, the killed activity's message comes back after its visibility timeout (10 s in tests), and the
+/// same backup completes there: each target holds exactly that backup's artifact and manifest (the re-run overwrote
+/// its own objects), the catalog has it, and the staging directory is empty.
 /// </summary>
-public sealed class KillDuringUploadTests
+public sealed class KillDuringBackupTests
 {
     // Long enough that the S3 upload cannot finish before the kill; the second host runs without it.
     private static readonly TimeSpan SlowS3 = TimeSpan.FromSeconds(8);
@@ -29,72 +30,114 @@ public sealed class KillDuringUploadTests
         await using var proxy = new FaultProxy(new Uri(TestServices.S3ServiceUrl));
         await using var targets = await RealTargets.CreateAsync(source.Name);
         targets.Options.Targets.Single(t => t.Name == RealTargets.S3).ServiceUrl = proxy.Url;
+        await using var hub = new TestHub();
+        var settings = Settings(control, hub, targets);
+
+        proxy.ResponseDelay = SlowS3;
+        Killed killed;
+        await using (var first = await HostProcess.StartAsync(settings, HostEntry.Product))
+        {
+            // Wait until the uploads are under way: the local copy (fast) is written and the slowed S3 one is
+            // not. The copies stream while the dump activity runs (custom status "dump"); a copy that failed
+            // there is uploaded by its own UploadArtifact call (status "upload", a call with no result yet).
+            killed = await StartAndKillAsync(first, targets, s =>
+                LocalArtifactWritten(targets) && (Step(s) == "dump" || (Step(s) == "upload" && UploadsInFlight(s) > 0)),
+                "the backup to be uploading");
+        }
+
+        Assert.Contains(killed.BackupId + ".bfa", killed.StagedAtKill.Select(Path.GetFileName));
+
+        proxy.ResponseDelay = TimeSpan.Zero;
+        await FinishOnASecondHostAsync(settings, targets, killed, expectedRows: 2000);
+    }
+
+    [Fact]
+    public async Task A_backup_whose_host_is_killed_mid_dump_completes_on_a_new_host_without_duplicates_or_orphan_staging_files()
+    {
+        await using var source = await TempDatabase.CreateAsync("e2edmp");
+        await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1500) g;");
+        await using var control = await TempDatabase.CreateAsync("e2ectl");
+        await using var targets = await RealTargets.CreateAsync(source.Name);
+        await using var hub = new TestHub();
+        var settings = Settings(control, hub, targets);
+
+        // pg_dump waits for its ACCESS SHARE lock on items behind this transaction: the dump is running, and stays so.
+        await using var locker = new NpgsqlConnection(TestServices.PgConnectionString(source.Name));
+        await locker.OpenAsync();
+        var hold = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE items IN ACCESS EXCLUSIVE MODE", locker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        Killed killed;
+        await using (var first = await HostProcess.StartAsync(settings, HostEntry.Product))
+        {
+            killed = await StartAndKillAsync(first, targets, s => Step(s) == "dump" && PgDumpWaitsForItems(source.Name),
+                "pg_dump to be running (waiting for its lock on items)");
+        }
+
+        // Nothing was committed to any target before the kill.
+        Assert.False(LocalArtifactWritten(targets), "the local target had a copy before the dump could end");
+        await hold.CommitAsync();
+
+        await FinishOnASecondHostAsync(settings, targets, killed, expectedRows: 1500);
+    }
+
+    private static Dictionary<string, string?> Settings(TempDatabase control, TestHub hub, RealTargets targets)
+    {
         targets.Options.Retries = new WorkflowRetryOptions
         {
             Attempts = 3, FirstInterval = TimeSpan.FromMilliseconds(200),
             UploadAttempts = 3, UploadFirstInterval = TimeSpan.FromMilliseconds(200),
         };
-        var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true)
-            .WithOptions(targets.Options)
-            .With("BackupFunctions:Host:Durable:LeaseTime", "00:00:03");
+        // HostSettings.For gives the hub 10 s leases and visibility timeouts, so the second host takes over in seconds.
+        return HostSettings.For(control.ConnectionString, hub.Name, productWorkflows: true).WithOptions(targets.Options);
+    }
 
-        proxy.ResponseDelay = SlowS3;
-        string instanceId, backupId, statusPath;
-        string[] stagedAtKill;
-        int? killedExitCode;
-        var first = await HostProcess.StartAsync(settings, HostEntry.Product);
-        await using (first)
-        {
-            using var client = first.Client(TestKeys.Function);
-            var started = await client.PostAsync("/api/backups", HttpJson.Body("""{"kind":"full"}"""));
-            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-            var payload = await started.JsonAsync();
-            instanceId = payload.Str("id");
-            var statusUri = new Uri(payload.Str("statusQueryGetUri"));
-            Assert.Contains(Uri.EscapeDataString(instanceId), statusUri.AbsolutePath);
-            statusPath = statusUri.PathAndQuery;
+    private sealed record Killed(string InstanceId, string BackupId, string StatusPath, string[] StagedAtKill);
 
-            // Wait until the uploads are under way: the local copy (fast) is written and the slowed S3 one is
-            // not. The copies stream while the dump activity runs (custom status "dump"); a copy that failed
-            // there is uploaded by its own UploadArtifact call (status "upload", a call with no result yet).
-            var running = await WithOutputAsync(first, () => Polling.UntilAsync(
-                async () =>
-                {
-                    var response = await client.GetAsync(statusPath + (statusPath.Contains('?') ? "&" : "?") + "showHistory=true");
-                    return (response.StatusCode, Body: await response.JsonAsync());
-                },
-                s => s.Body.Str("runtimeStatus") is not ("Running" or "Pending")
-                    || (LocalArtifactWritten(targets) && (Step(s.Body) == "dump" || (Step(s.Body) == "upload" && UploadsInFlight(s.Body) > 0))),
-                "the backup to be uploading (or to end)"));
-            Assert.True(running.Body.Str("runtimeStatus") == "Running", $"the backup was to be running at the kill: {running.Body}\n{Tail(first)}");
-            Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
-            backupId = running.Body.GetProperty("customStatus").Str("backupId");
-            stagedAtKill = StagingFiles(targets);
+    /// <summary>Starts a full backup on <paramref name="host"/>, waits until <paramref name="killWhen"/> holds for its status, and kills the process.</summary>
+    private static async Task<Killed> StartAndKillAsync(HostProcess host, RealTargets targets, Func<JsonElement, bool> killWhen, string what)
+    {
+        using var client = host.Client(TestKeys.Function);
+        var started = await client.PostAsync("/api/backups", HttpJson.Body("""{"kind":"full"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var payload = await started.JsonAsync();
+        var instanceId = payload.Str("id");
+        var statusUri = new Uri(payload.Str("statusQueryGetUri"));
+        Assert.Contains(Uri.EscapeDataString(instanceId), statusUri.AbsolutePath);
+        var statusPath = statusUri.PathAndQuery;
 
-            first.Kill();
-            killedExitCode = first.ExitCode;
-        }
+        var running = await WithOutputAsync(host, () => Polling.UntilAsync(
+            async () =>
+            {
+                var response = await client.GetAsync(statusPath + (statusPath.Contains('?') ? "&" : "?") + "showHistory=true");
+                return (response.StatusCode, Body: await response.JsonAsync());
+            },
+            s => s.StatusCode != HttpStatusCode.NotFound
+                && (s.Body.Str("runtimeStatus") is not ("Running" or "Pending") || killWhen(s.Body)),
+            what + " (or the backup to end)"));
+        Assert.True(running.Body.Str("runtimeStatus") == "Running", $"the backup was to be running at the kill: {running.Body}\n{Tail(host)}");
+        Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
+        var backupId = running.Body.GetProperty("customStatus").Str("backupId");
+        var staged = StagingFiles(targets);
 
-        Assert.True(killedExitCode is not (null or 0), $"the first host was to be killed, but its exit code is {killedExitCode}");
-        Assert.Contains(backupId + ".bfa", stagedAtKill.Select(Path.GetFileName));
+        host.Kill();
+        Assert.True(host.ExitCode is not (null or 0), $"the first host was to be killed, but its exit code is {host.ExitCode}");
+        return new Killed(instanceId, backupId, statusPath, staged);
+    }
 
-        proxy.ResponseDelay = TimeSpan.Zero;
+    private static async Task FinishOnASecondHostAsync(Dictionary<string, string?> settings, RealTargets targets, Killed killed, long expectedRows)
+    {
         await using var second = await HostProcess.StartAsync(settings, HostEntry.Product);
-        using var client2 = second.Client(TestKeys.Function);
+        using var client = second.Client(TestKeys.Function);
         var done = await WithOutputAsync(second, () => Polling.UntilAsync(
             async () =>
             {
-                var response = await client2.GetAsync(statusPath);
+                var response = await client.GetAsync(killed.StatusPath);
                 var body = await response.JsonAsync();
-                if (body.Str("runtimeStatus") is "Running" or "Pending")
-                {
-                    Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-                }
-                else
-                {
-                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                }
-
+                Assert.Equal(body.Str("runtimeStatus") is "Running" or "Pending" ? HttpStatusCode.Accepted : HttpStatusCode.OK, response.StatusCode);
                 return body;
             },
             s => s.Str("runtimeStatus") is "Completed" or "Failed" or "Terminated",
@@ -102,10 +145,10 @@ public sealed class KillDuringUploadTests
             maxSeconds: 120));
 
         Assert.True(done.Str("runtimeStatus") == "Completed", $"backup ended as {done}\n{Tail(second)}");
-        Assert.Equal(instanceId, done.Str("instanceId"));
+        Assert.Equal(killed.InstanceId, done.Str("instanceId"));
         var output = done.GetProperty("output");
         Assert.Equal("Succeeded", output.Str("status"));
-        Assert.Equal(backupId, output.Str("backupId"));
+        Assert.Equal(killed.BackupId, output.Str("backupId"));
         var copies = output.GetProperty("copies").EnumerateArray().ToList();
         Assert.Equal([RealTargets.Azure, RealTargets.Local, RealTargets.S3], copies.Select(c => c.Str("target")).Order());
         Assert.All(copies, c => Assert.True(c.GetProperty("verified").GetBoolean(), $"copy not verified: {c}"));
@@ -115,8 +158,8 @@ public sealed class KillDuringUploadTests
         {
             var keys = await ListAsync(options);
             Assert.True(keys.Count == 2, $"{options.Name} holds [{string.Join(", ", keys)}]; expected one artifact and one manifest");
-            Assert.Single(keys, k => k.EndsWith($"/{backupId}/artifact.bfa", StringComparison.Ordinal));
-            Assert.Single(keys, k => k.EndsWith($"/{backupId}/manifest.json", StringComparison.Ordinal));
+            Assert.Single(keys, k => k.EndsWith($"/{killed.BackupId}/artifact.bfa", StringComparison.Ordinal));
+            Assert.Single(keys, k => k.EndsWith($"/{killed.BackupId}/manifest.json", StringComparison.Ordinal));
         }
 
         // No half-written file in the local target (its puts write a temporary file first) and nothing in staging.
@@ -125,14 +168,14 @@ public sealed class KillDuringUploadTests
         var staging = StagingFiles(targets);
         Assert.True(staging.Length == 0, $"staging holds [{string.Join(", ", staging)}]");
 
-        var row = await client2.GetAsync($"/api/backups/{Uri.EscapeDataString(backupId)}");
+        var row = await client.GetAsync($"/api/backups/{Uri.EscapeDataString(killed.BackupId)}");
         Assert.Equal(HttpStatusCode.OK, row.StatusCode);
         var backup = await row.JsonAsync();
         Assert.Equal("Succeeded", backup.Str("status"));
         var catalogCopies = backup.GetProperty("copies").EnumerateArray().ToList();
         Assert.Equal([RealTargets.Azure, RealTargets.Local, RealTargets.S3], catalogCopies.Select(c => c.Str("target")).Order());
         Assert.All(catalogCopies, c => Assert.True(c.GetProperty("verified").GetBoolean(), $"catalog copy not verified: {c}"));
-        Assert.Equal(2000, backup.GetProperty("rowCounts").EnumerateObject().Single(p => p.Name.EndsWith("items", StringComparison.Ordinal)).Value.GetInt64());
+        Assert.Equal(expectedRows, backup.GetProperty("rowCounts").EnumerateObject().Single(p => p.Name.EndsWith("items", StringComparison.Ordinal)).Value.GetInt64());
     }
 
     private static string? Step(JsonElement status) =>
@@ -145,6 +188,17 @@ public sealed class KillDuringUploadTests
         status.TryGetProperty("historyEvents", out var events)
             ? events.EnumerateArray().Count(e => e.Str("EventType") == "TaskScheduled" && e.Str("FunctionName") == "UploadArtifact")
             : 0;
+
+    /// <summary>Whether a session in <paramref name="database"/> (pg_dump's) waits for a lock on a LOCK TABLE.</summary>
+    private static bool PgDumpWaitsForItems(string database)
+    {
+        using var connection = new NpgsqlConnection(TestServices.PgConnectionString());
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE%'", connection);
+        command.Parameters.AddWithValue("db", database);
+        return (long)command.ExecuteScalar()! > 0;
+    }
 
     private static string LocalPath(RealTargets targets) => targets.Options.Targets.Single(t => t.Name == RealTargets.Local).Path!;
 

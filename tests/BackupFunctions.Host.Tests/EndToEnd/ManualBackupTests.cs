@@ -18,7 +18,8 @@ public sealed class ManualBackupTests
         await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 500) g;");
         await using var control = await TempDatabase.CreateAsync("e2ectl");
         await using var targets = await RealTargets.CreateAsync(source.Name);
-        var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true).WithOptions(targets.Options);
+        await using var hub = new TestHub();
+        var settings = HostSettings.For(control.ConnectionString, hub.Name, productWorkflows: true).WithOptions(targets.Options);
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Function);
 

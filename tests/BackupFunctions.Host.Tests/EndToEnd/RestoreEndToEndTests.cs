@@ -1,16 +1,17 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace BackupFunctions.Host.Tests.EndToEnd;
 
 /// <summary>
-/// Backup, restore and the scheduled test restore with the product orchestrations, in a host running as an Azure
-/// Functions custom handler: the API arrives on its forwarded /api paths and the timer as POST /TestRestoreTimer.
+/// Backup, restore and the scheduled test restore with the product orchestrations in the self-hosted host: the
+/// backup and restore through the HTTP API, the test restore started as its timer starts it at a due time
+/// (ScheduledRunStarter), under the due time's instance id.
 /// </summary>
 public sealed class RestoreEndToEndTests
 {
@@ -21,9 +22,8 @@ public sealed class RestoreEndToEndTests
         await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 300) g;");
         await using var control = await TempDatabase.CreateAsync("e2ectl");
         await using var targets = await RealTargets.CreateAsync(source.Name);
-        var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true)
-            .WithOptions(targets.Options)
-            .With("FUNCTIONS_CUSTOMHANDLER_PORT", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        await using var hub = new TestHub();
+        var settings = HostSettings.For(control.ConnectionString, hub.Name, productWorkflows: true).WithOptions(targets.Options);
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Admin);
 
@@ -42,21 +42,16 @@ public sealed class RestoreEndToEndTests
             await DropAsync(restoredName);
         }
 
-        // The Functions host fires the monthly test restore; the handler starts it under the due time's id.
-        using var invocation = new HttpRequestMessage(HttpMethod.Post, "/TestRestoreTimer")
-        {
-            Content = HttpJson.Body(JsonSerializer.Serialize(new
-            {
-                Data = new { timer = new { IsPastDue = false } },
-                Metadata = new { sys = new { MethodName = "TestRestoreTimer", UtcNow = DateTime.UtcNow, RandGuid = Guid.NewGuid() } },
-            })),
-        };
-        var invoked = await host.Client().SendAsync(invocation);
-        Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
-        var due = CronSchedule.Parse(ScheduleName.DefaultCron[ScheduleName.TestRestore]).LatestAtOrBefore(DateTime.UtcNow)!.Value;
+        // The monthly test restore, as its timer starts it at a due time: once, under the due time's id.
+        var schedule = host.Services.GetRequiredService<ScheduleCatalog>().All.Single(s => s.Name == ScheduleName.TestRestore);
+        var due = schedule.Cron.LatestAtOrBefore(DateTime.UtcNow)!.Value;
+        var starter = host.Services.GetRequiredService<ScheduledRunStarter>();
+        var outcome = Assert.Single(await starter.StartAsync(schedule, due, CancellationToken.None));
         var instanceId = ScheduledInstanceId.For(ScheduleName.TestRestore, due);
+        Assert.Equal(new ScheduledRunOutcome(instanceId, Started: true), outcome);
+        Assert.False(Assert.Single(await starter.StartAsync(schedule, due, CancellationToken.None)).Started);
         var testRestore = await Polling.UntilAsync(
-            async () => await (await client.GetAsync($"/api/durabletask/instances/{Uri.EscapeDataString(instanceId)}")).JsonAsync(),
+            async () => await (await client.GetAsync($"/runtime/webhooks/durabletask/instances/{Uri.EscapeDataString(instanceId)}")).JsonAsync(),
             s => s.TryGetProperty("runtimeStatus", out var r) && r.GetString() is "Completed" or "Failed",
             "the test restore to finish", maxSeconds: 180);
         Assert.True(testRestore.Str("runtimeStatus") == "Completed", $"test restore ended as {testRestore}");
@@ -75,7 +70,7 @@ public sealed class RestoreEndToEndTests
         var started = await client.PostAsync(url, HttpJson.Body(body));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var statusUrl = (await started.JsonAsync()).Str("statusQueryGetUri");
-        Assert.Contains("/api/durabletask/instances/", statusUrl);
+        Assert.Contains("/runtime/webhooks/durabletask/instances/", statusUrl);
         var done = await Polling.UntilAsync(
             async () => await (await client.GetAsync(statusUrl)).JsonAsync(),
             s => s.Str("runtimeStatus") is "Completed" or "Failed" or "Terminated",

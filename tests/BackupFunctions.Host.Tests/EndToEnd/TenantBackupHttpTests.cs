@@ -24,7 +24,8 @@ public sealed class TenantBackupHttpTests : IAsyncLifetime
     {
         await using var control = await TempDatabase.CreateAsync("e2ectl");
         await using var targets = await RealTargets.ForTenantExportAsync(_db.Name, _db.RoleConnectionString, attempts: 2);
-        var settings = HostSettings.For(control.ConnectionString, HostSettings.NewHub(), productWorkflows: true).WithOptions(targets.Options);
+        await using var hub = new TestHub();
+        var settings = HostSettings.For(control.ConnectionString, hub.Name, productWorkflows: true).WithOptions(targets.Options);
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Function);
 

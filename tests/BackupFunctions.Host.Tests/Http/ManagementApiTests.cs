@@ -1,13 +1,19 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using BackupFunctions.Durable;
 using BackupFunctions.Host.Tests.Support;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace BackupFunctions.Host.Tests.Http;
 
-/// <summary>The Durable Functions management API: shapes and status codes of DURABLE-NOTES.md, through Kestrel.</summary>
-public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
+/// <summary>
+/// The Durable Functions management API (docs/http-api.md): shapes and status codes through Kestrel, served by the
+/// SDK's DurableTaskClient over the task hub on Azurite. Reads take a function key; every operation that changes an
+/// instance (raise an event, terminate, suspend, resume, restart, purge) takes the admin key.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed partial class ManagementApiTests(TestHostFixture fixture)
 {
     private const string P = "/runtime/webhooks/durabletask/instances";
 
@@ -36,7 +42,7 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
         Assert.Matches(StatusTime(), body.Str("createdTime"));
         Assert.Matches(StatusTime(), body.Str("lastUpdatedTime"));
 
-        var raised = await client.PostAsync($"{P}/{id}/raiseEvent/Approve", HttpJson.Body("""{"approvedBy":"alice"}"""));
+        var raised = await fixture.AdminClient.PostAsync($"{P}/{id}/raiseEvent/Approve", HttpJson.Body("""{"approvedBy":"alice"}"""));
         Assert.Equal(HttpStatusCode.Accepted, raised.StatusCode);
 
         var done = await client.StatusUntilAsync($"{P}/{id}?showHistory=true&showHistoryOutput=true", "Completed");
@@ -66,7 +72,7 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
         Assert.DoesNotContain(events, e => e.Str("EventType") == "TaskScheduled");
         var completed = Assert.Single(events, e => e.Str("EventType") == "TaskCompleted");
         Assert.Equal(TestOrchestrations.UpperActivity, completed.Str("FunctionName"));
-        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$", completed.Str("ScheduledTime"));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$", completed.Str("ScheduledTime"));
         Assert.False(completed.TryGetProperty("Result", out _), "results are shown only with showHistoryOutput=true");
         Assert.Equal("HELLO", withHistory.Str("output"));
 
@@ -104,7 +110,8 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
     public async Task RaiseEvent_answers_400_for_non_json_404_for_missing_410_for_finished()
     {
         var id = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.WaitForApproval, null, new StartOrchestrationOptions(NewId()));
-        var client = fixture.FunctionClient;
+        await Durable.StartedAsync(id);
+        var client = fixture.AdminClient;
 
         var notJson = await client.PostAsync($"{P}/{id}/raiseEvent/Approve", HttpJson.Body("{not json"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
@@ -144,7 +151,7 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
     {
         var id = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.WaitForApproval, null, new StartOrchestrationOptions(NewId()));
         await Durable.StartedAsync(id);
-        var client = fixture.FunctionClient;
+        var client = fixture.AdminClient;
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"{P}/{id}/suspend?reason=maintenance", null)).StatusCode);
         await client.StatusUntilAsync($"{P}/{id}", "Suspended");
@@ -168,6 +175,7 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
         var done = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.Echo, "x", new StartOrchestrationOptions(NewId()));
         await Durable.CompletedAsync(done);
         var running = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.WaitForApproval, null, new StartOrchestrationOptions(NewId()));
+        await Durable.StartedAsync(running);
         var admin = fixture.AdminClient;
 
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.FunctionClient.DeleteAsync($"{P}/{done}")).StatusCode);
@@ -181,6 +189,19 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
 
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"{P}/{running}")).StatusCode);
         Assert.NotNull(await Durable.GetInstanceAsync(running));
+
+        // A purge by filter takes finished instances only, even when it names running ones.
+        var since = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.DeleteAsync(P)).StatusCode); // createdTimeFrom is required
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"{P}?createdTimeFrom={since}&runtimeStatus=Running,Pending")).StatusCode);
+        var another = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.Echo, "y", new StartOrchestrationOptions(NewId()));
+        await Durable.CompletedAsync(another);
+        var purgedMany = await admin.DeleteAsync($"{P}?createdTimeFrom={since}");
+        Assert.Equal(HttpStatusCode.OK, purgedMany.StatusCode);
+        Assert.True((await purgedMany.JsonAsync()).GetProperty("instancesDeleted").GetInt32() >= 1);
+        Assert.Null(await Durable.GetInstanceAsync(another));
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Durable.GetInstanceAsync(running))!.RuntimeStatus);
+        await Durable.TerminateInstanceAsync(running, "test done");
     }
 
     [Fact]
@@ -222,7 +243,8 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
         while (token is not null && pages < 10);
 
         Assert.Equal(ids.Order(), seen.Order());
-        Assert.Equal(3, pages);
+        // Five instances, two a page; the store may hand out one more token that leads to an empty page.
+        Assert.InRange(pages, 3, 4);
 
         var completed = await (await client.GetAsync($"{P}?instanceIdPrefix={Uri.EscapeDataString(prefix)}&runtimeStatus=Completed,Failed")).JsonAsync();
         Assert.Equal(5, completed.GetArrayLength());
@@ -246,23 +268,18 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
-    [Fact]
-    public async Task List_rejects_a_continuation_token_it_did_not_issue()
+    [Theory]
+    [InlineData("not-a-token")]
+    [InlineData("bm90LWFuLWlk")] // the store's own shape (base64 of an instance id), not handed out by this API
+    [InlineData("bf1.")]
+    [InlineData("bf1.%%%")]
+    public async Task List_rejects_a_continuation_token_it_did_not_issue(string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, P);
-        request.Headers.Add("x-ms-continuation-token", "not-a-token");
-        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.FunctionClient.SendAsync(request)).StatusCode);
-    }
-
-    [Fact]
-    public async Task The_same_api_is_served_under_the_functions_route_prefix()
-    {
-        var id = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.Echo, "via api", new StartOrchestrationOptions(NewId()));
-        await Durable.CompletedAsync(id);
-        var response = await fixture.FunctionClient.GetAsync($"/api/durabletask/instances/{id}");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("VIA API", (await response.JsonAsync()).Str("output"));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous.GetAsync($"/api/durabletask/instances/{id}")).StatusCode);
+        request.Headers.Add("x-ms-continuation-token", token);
+        var response = await fixture.FunctionClient.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("x-ms-continuation-token", (await response.JsonAsync()).Str("detail"));
     }
 
     [Fact]
@@ -271,7 +288,7 @@ public sealed partial class ManagementApiTests(TestHostFixture fixture) : IClass
         var id = await Durable.ScheduleNewOrchestrationInstanceAsync(TestOrchestrations.Echo, "again", new StartOrchestrationOptions(NewId()));
         await Durable.CompletedAsync(id);
 
-        var response = await fixture.FunctionClient.PostAsync($"{P}/{id}/restart", null);
+        var response = await fixture.AdminClient.PostAsync($"{P}/{id}/restart", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var newId = (await response.JsonAsync()).Str("id");
         Assert.NotEqual(id, newId);

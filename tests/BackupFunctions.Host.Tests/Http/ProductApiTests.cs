@@ -6,7 +6,8 @@ using BackupFunctions.Workflows.Orchestrations;
 namespace BackupFunctions.Host.Tests.Http;
 
 /// <summary>POST /api/backups and /api/restores, the catalog reads, and the 400/401/403 rules.</summary>
-public sealed class ProductApiTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
+[Collection(HostCollection.Name)]
+public sealed class ProductApiTests(TestHostFixture fixture)
 {
     [Fact]
     public async Task Starting_a_backup_answers_202_with_location_retry_after_and_the_management_payload()

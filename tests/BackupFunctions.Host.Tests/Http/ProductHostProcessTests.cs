@@ -17,7 +17,8 @@ public sealed class ProductHostProcessTests
         var staging = Directory.CreateTempSubdirectory("bf-host-product-");
         try
         {
-            var settings = HostSettings.For(db.ConnectionString, HostSettings.NewHub(), productWorkflows: true)
+            await using var hub = new TestHub();
+            var settings = HostSettings.For(db.ConnectionString, hub.Name, productWorkflows: true)
                 .With("BackupFunctions:Source:ConnectionString", TestServices.PgConnectionString(db.Name))
                 .With("BackupFunctions:StagingDirectory", Path.Combine(staging.FullName, "staging"))
                 .With("BackupFunctions:Targets:0:Name", "local")

@@ -1,17 +1,23 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using BackupFunctions.Host.Hosting;
+using BackupFunctions.Host.TaskHub;
 using BackupFunctions.Host.Tests.Support;
+using BackupFunctions.Testing;
+using DurableTask.AzureStorage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupFunctions.Host.Tests.Http;
 
-/// <summary>Settings that must stop the host, and the one that opens it for local use.</summary>
+/// <summary>Settings that must stop the host (with a message that says what to set), and the one that opens it for local use.</summary>
 public sealed class StartupTests
 {
+    // Never connected to: these hosts stop before they start.
+    private static string NeverUsedControl => TestServices.PgConnectionString("never_used");
+
     [Fact]
     public async Task Without_any_key_the_host_refuses_to_start_and_says_how_to_allow_it()
     {
-        var settings = HostSettings.For(TestServices_Control, HostSettings.NewHub())
+        var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub())
             .With("BackupFunctions:Keys:FunctionKeys:0", null).With("BackupFunctions:Keys:AdminKeys:0", " ");
         var ex = await Assert.ThrowsAsync<HostStartupException>(() => TestHost.StartAsync(settings));
         Assert.Contains("BackupFunctions:Host:AllowAnonymous=true", ex.Message);
@@ -27,52 +33,81 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task A_bad_custom_handler_port_is_named()
+    public async Task Without_a_task_hub_connection_string_the_host_refuses_to_start_and_names_both_settings()
     {
-        var settings = HostSettings.For(TestServices_Control, HostSettings.NewHub()).With("FUNCTIONS_CUSTOMHANDLER_PORT", "http");
+        var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub())
+            .With("BackupFunctions:TaskHub:ConnectionString", null)
+            .With("AzureWebJobsStorage", "");
         var ex = await Assert.ThrowsAsync<HostStartupException>(() => TestHost.StartAsync(settings));
-        Assert.Contains("FUNCTIONS_CUSTOMHANDLER_PORT", ex.Message);
+        Assert.Contains("BackupFunctions:TaskHub:ConnectionString", ex.Message);
+        Assert.Contains("AzureWebJobsStorage", ex.Message);
+        Assert.Contains("AccountName", ex.Message);
+    }
+
+    [Fact]
+    public async Task The_task_hub_connection_falls_back_to_AzureWebJobsStorage_as_in_a_Function_App()
+    {
+        var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub())
+            .With("BackupFunctions:TaskHub:ConnectionString", null)
+            .With("AzureWebJobsStorage", TestServices.AzuriteConnectionString);
+        await using var app = TestHost.Build(settings);
+        Assert.Equal(TestServices.AzuriteConnectionString, app.Services.GetRequiredService<TaskHubSettings>().ConnectionString);
+    }
+
+    [Theory]
+    [InlineData("BackupFunctions:TaskHub:HubName", "9-not-a-hub", "9-not-a-hub")]
+    [InlineData("BackupFunctions:TaskHub:HubName", "ab", "HubName")]
+    [InlineData("BackupFunctions:TaskHub:PartitionCount", "17", "PartitionCount")]
+    [InlineData("BackupFunctions:TaskHub:LeaseRenewInterval", "00:00:30", "LeaseRenewInterval must be shorter than LeaseInterval")]
+    [InlineData("BackupFunctions:TaskHub:MaxQueuePollingInterval", "00:00:00", "positive")]
+    [InlineData("BackupFunctions:TaskHub:MaxConcurrentActivities", "0", "MaxConcurrentActivities")]
+    public async Task A_bad_task_hub_setting_stops_the_host_naming_it(string key, string value, string expected)
+    {
+        var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub()).With(key, value);
+        var ex = await Assert.ThrowsAsync<HostStartupException>(() => TestHost.StartAsync(settings));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public async Task Engine_tuning_is_read_from_the_task_hub_section()
+    {
+        var hub = HostSettings.NewHub();
+        var settings = HostSettings.For(NeverUsedControl, hub)
+            .With("BackupFunctions:TaskHub:PartitionCount", "3")
+            .With("BackupFunctions:TaskHub:MaxConcurrentActivities", "3")
+            .With("BackupFunctions:TaskHub:MaxConcurrentOrchestrations", "7")
+            .With("BackupFunctions:TaskHub:WorkItemVisibilityTimeout", "00:02:00");
+        await using var app = TestHost.Build(settings);
+
+        var read = app.Services.GetRequiredService<TaskHubSettings>();
+        Assert.Equal(hub, read.HubName);
+        Assert.Equal(3, read.PartitionCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), read.MaxQueuePollingInterval);
+        Assert.Equal(TimeSpan.FromMinutes(2), read.WorkItemVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), read.LeaseInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3), read.LeaseRenewInterval);
+        Assert.Equal(TestServices.AzuriteConnectionString, read.ConnectionString);
+
+        // The framework's service is built from them (building it touches no storage).
+        var service = app.Services.GetRequiredService<AzureStorageOrchestrationService>();
+        Assert.Equal(3, service.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(7, service.MaxConcurrentTaskOrchestrationWorkItems);
     }
 
     [Fact]
     public async Task AllowAnonymous_with_no_keys_opens_every_route()
     {
-        await using var db = await BackupFunctions.Testing.TempDatabase.CreateAsync("anon");
-        var settings = HostSettings.For(db.ConnectionString, HostSettings.NewHub())
+        await using var db = await TempDatabase.CreateAsync("anon");
+        await using var hub = new TestHub();
+        var settings = HostSettings.For(db.ConnectionString, hub.Name)
             .With("BackupFunctions:Keys:FunctionKeys:0", null).With("BackupFunctions:Keys:AdminKeys:0", null)
             .With("BackupFunctions:Host:AllowAnonymous", "true");
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/runtime/webhooks/durabletask/instances")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/runtime/webhooks/durabletask/instances/nothing")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/runtime/webhooks/durabletask/instances/nothing/restart", null)).StatusCode);
         // Without the product workflows there is no catalog: a clear 503, not a crash.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/api/backups")).StatusCode);
     }
-
-    [Fact]
-    public async Task A_bad_task_hub_name_stops_the_host_with_the_engine_message()
-    {
-        var settings = HostSettings.For(TestServices_Control, "9-not-a-hub");
-        var ex = await Assert.ThrowsAsync<HostStartupException>(() => TestHost.StartAsync(settings));
-        Assert.Contains("9-not-a-hub", ex.Message);
-    }
-
-    [Fact]
-    public async Task Engine_tuning_is_read_from_the_durable_section()
-    {
-        await using var db = await BackupFunctions.Testing.TempDatabase.CreateAsync("tuning");
-        var settings = HostSettings.For(db.ConnectionString, HostSettings.NewHub())
-            .With("BackupFunctions:Host:Durable:LeaseTime", "00:00:05")
-            .With("BackupFunctions:Host:Durable:MaxConcurrentActivities", "3")
-            .With("BackupFunctions:Host:Durable:ConnectionString", "ignored: the control database is the store");
-        await using var host = await TestHost.StartAsync(settings);
-        var options = host.Services.GetRequiredService<BackupFunctions.Durable.DurableTaskOptions>();
-        Assert.Equal(TimeSpan.FromSeconds(5), options.LeaseTime);
-        Assert.Equal(3, options.MaxConcurrentActivities);
-        Assert.Equal(db.ConnectionString, options.ConnectionString);
-        Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownGracePeriod); // half of Host:ShutdownTimeout (10 s in tests)
-    }
-
-    // Never connected to: these hosts stop before they start.
-    private static string TestServices_Control => BackupFunctions.Testing.TestServices.PgConnectionString("never_used");
 }

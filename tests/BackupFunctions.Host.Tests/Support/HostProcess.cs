@@ -107,13 +107,24 @@ public sealed partial class HostProcess : IAsyncDisposable
         return client;
     }
 
-    /// <summary>SIGKILL: no shutdown, no lease hand-back; what a crash looks like to the other hosts.</summary>
+    /// <summary>
+    /// SIGKILL (to its children too, e.g. a running pg_dump): no shutdown, no lease hand-back, no work item abandoned;
+    /// what a crash looks like to the other hosts. The dead process's sidecar socket directory is removed afterwards.
+    /// </summary>
     public void Kill()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
+            foreach (var line in Output)
+            {
+                if (SidecarSocket().Match(line) is { Success: true } m && Path.GetDirectoryName(m.Groups[1].Value) is { } dir
+                    && Path.GetFileName(dir).StartsWith("bf-taskhub-", StringComparison.Ordinal) && Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
         }
     }
 
@@ -144,6 +155,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     [GeneratedRegex(@"BackupFunctions host listening on (http://[^\s;]+)")]
     private static partial Regex ListeningOn();
+
+    [GeneratedRegex(@"Task hub sidecar listening on (\S+)")]
+    private static partial Regex SidecarSocket();
 }
 
 public enum HostEntry

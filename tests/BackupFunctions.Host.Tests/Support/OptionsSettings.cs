@@ -9,14 +9,14 @@ namespace BackupFunctions.Host.Tests.Support;
 /// Turns a <see cref="BackupFunctionsOptions"/> built in code (e.g. three real targets and a key file) into the
 /// "BackupFunctions:..." settings a host reads, so end-to-end tests configure hosts from the same objects the
 /// workflow tests use. Nulls and empty strings are left out (they are the defaults), and so is Control: the control
-/// database and task hub come from <see cref="HostSettings.For"/>.
+/// database comes from <see cref="HostSettings.For"/>, as does the task hub (BackupFunctions:TaskHub).
 /// </summary>
 public static class OptionsSettings
 {
     public static Dictionary<string, string?> WithOptions(this Dictionary<string, string?> settings, BackupFunctionsOptions options)
     {
         var node = JsonSerializer.SerializeToNode(options)!.AsObject();
-        // The control database and hub are the host's own (HostSettings.For); an unset Control must not replace them.
+        // The control database is the host's own (HostSettings.For); an unset Control must not replace it.
         node.Remove(nameof(BackupFunctionsOptions.Control));
         Flatten(node, BackupFunctionsOptions.SectionName, settings);
         return settings;

@@ -6,12 +6,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupFunctions.Host.Tests.Support;
 
 /// <summary>
-/// One control database and one in-process host per test class, with the test orchestrations, stand-ins under the
-/// product orchestration names, a fake catalog and two configured targets ("local", "s3").
+/// One control database, one task hub and one in-process host, shared by the classes of <see cref="HostCollection"/>:
+/// the test orchestrations, stand-ins under the product orchestration names, a fake catalog and two configured targets
+/// ("local", "s3").
 /// </summary>
 public class TestHostFixture : IAsyncLifetime
 {
     private TempDatabase? _db;
+    private TestHub? _hub;
 
     public TestHost Host { get; private set; } = null!;
 
@@ -25,15 +27,16 @@ public class TestHostFixture : IAsyncLifetime
 
     public HttpClient AdminClient => Host.Client(TestKeys.Admin);
 
-    protected virtual Dictionary<string, string?> Settings(string controlConnectionString) =>
-        HostSettings.For(controlConnectionString, HostSettings.NewHub())
+    protected virtual Dictionary<string, string?> Settings(string controlConnectionString, string hub) =>
+        HostSettings.For(controlConnectionString, hub)
             .With("BackupFunctions:Targets:0:Name", "local").With("BackupFunctions:Targets:0:Type", "filesystem")
             .With("BackupFunctions:Targets:1:Name", "s3").With("BackupFunctions:Targets:1:Type", "s3");
 
     public async Task InitializeAsync()
     {
         _db = await TempDatabase.CreateAsync("host");
-        Host = await TestHost.StartAsync(Settings(_db.ConnectionString), b =>
+        _hub = new TestHub();
+        Host = await TestHost.StartAsync(Settings(_db.ConnectionString, _hub.Name), b =>
         {
             b.Services.AddDurableRegistration(TestOrchestrations.Register);
             b.Services.AddDurableRegistration(TestOrchestrations.RegisterProductStandIns);
@@ -44,6 +47,17 @@ public class TestHostFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await _hub!.DisposeAsync();
         await _db!.DisposeAsync();
     }
+}
+
+/// <summary>
+/// The HTTP test classes share one host: a fresh task hub waits a few seconds for its partition leases, and one host
+/// at a time leaves the two cores to the tests.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class HostCollection : ICollectionFixture<TestHostFixture>
+{
+    public const string Name = "in-process host";
 }

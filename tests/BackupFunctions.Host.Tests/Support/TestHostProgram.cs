@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Host.Hosting;
 using BackupFunctions.Workflows.Orchestrations;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Orchestrations;
 
 namespace BackupFunctions.Host.Tests.Support;
@@ -26,7 +26,9 @@ public static class TestOrchestrations
             ctx.SetCustomStatus(new { step = "waiting" });
             return await ctx.WaitForExternalEvent<JsonElement>("Approve");
         })
-        .AddOrchestratorFunc<JsonElement?, string>(Fail, (_, _) => throw new InvalidOperationException("boom"));
+        .AddOrchestratorFunc<JsonElement?, string>(Fail, FailAsync);
+
+    private static Task<string> FailAsync(TaskOrchestrationContext context, JsonElement? input) => throw new InvalidOperationException("boom");
 
     /// <summary>
     /// Stand-ins under the product's orchestration names: each returns its input unchanged, so a test can see what

@@ -1,14 +1,14 @@
 using System.Globalization;
-using BackupFunctions.Durable;
 using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
+using DurableTask.Core;
 
 namespace BackupFunctions.Host.Tests.Timers;
 
 /// <summary>
-/// Two host processes on one control database, both running a fast schedule: every due time becomes exactly one
-/// orchestration instance, run exactly once, whichever host fires first and however late the other one is.
+/// Two host processes on one control database and one task hub, both running a fast schedule: every due time becomes
+/// exactly one orchestration instance, run exactly once, whichever host fires first and however late the other one is.
 /// </summary>
 public sealed class TwoHostProcessesTests
 {
@@ -19,7 +19,8 @@ public sealed class TwoHostProcessesTests
     {
         await using var db = await TempDatabase.CreateAsync("timers");
         await db.ExecuteAsync($"CREATE TABLE {RunRecorder.Table} (instance_id text, run_id text, pid int, PRIMARY KEY (instance_id, run_id))");
-        var settings = HostSettings.For(db.ConnectionString, HostSettings.NewHub())
+        await using var hub = new TestHub();
+        var settings = HostSettings.For(db.ConnectionString, hub.Name)
             .With("BackupFunctions:Host:RunTimers", "true")
             .With("BackupFunctions:Schedules:Retention:Cron", "*/2 * * * * *")
             .With("Logging:LogLevel:BackupFunctions.Host.Schedules", "Debug");
@@ -30,22 +31,12 @@ public sealed class TwoHostProcessesTests
 
         var first = await HostProcess.StartAsync(settings, HostEntry.TestRecorder);
         var second = await HostProcess.StartAsync(settings, HostEntry.TestRecorder);
-        await using var client = new DurableTaskClient(new DurableTaskOptions
-        {
-            ConnectionString = db.ConnectionString,
-            TaskHubName = settings["BackupFunctions:Control:TaskHub"]!,
-        });
         var prefix = ScheduledInstanceId.PrefixFor(ScheduleName.Retention);
         var bothUp = DateTime.UtcNow;
         try
         {
             await Polling.UntilAsync(
-                async () => (await client.QueryInstancesAsync(new OrchestrationQuery
-                {
-                    InstanceIdPrefix = prefix,
-                    CreatedFrom = bothUp,
-                    Statuses = [OrchestrationRuntimeStatus.Completed],
-                })).Items.Count,
+                async () => (await hub.InstancesAsync(prefix)).Count(s => s.OrchestrationStatus == OrchestrationStatus.Completed && s.CreatedTime >= bothUp),
                 n => n >= DueTimesToSee,
                 $"{DueTimesToSee} completed scheduled runs while both hosts are up", maxSeconds: 90);
         }
@@ -55,44 +46,57 @@ public sealed class TwoHostProcessesTests
             await second.DisposeAsync();
         }
 
-        var instances = (await client.QueryInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, PageSize = 1000 })).Items;
+        var instances = await hub.InstancesAsync(prefix);
         var runs = await RunsPerInstanceAsync(db);
-        Assert.True(instances.Count(i => i.RuntimeStatus == OrchestrationRuntimeStatus.Completed) >= DueTimesToSee);
+        Assert.True(instances.Count(i => i.OrchestrationStatus == OrchestrationStatus.Completed) >= DueTimesToSee);
         foreach (var instance in instances)
         {
+            var id = instance.OrchestrationInstance.InstanceId;
+
             // The id names a due time of the schedule, in whole even seconds.
-            var due = DateTime.ParseExact(instance.InstanceId[prefix.Length..], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            var due = DateTime.ParseExact(id[prefix.Length..], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
             Assert.Equal(0, due.Second % 2);
-            var executions = runs.GetValueOrDefault(instance.InstanceId);
-            Assert.True(executions <= 1, $"{instance.InstanceId} ran {executions} times");
-            if (instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+            Assert.Single(await hub.ExecutionsAsync(id));
+            var executions = runs.GetValueOrDefault(id);
+            Assert.True(executions <= 1, $"{id} ran {executions} times");
+            if (instance.OrchestrationStatus == OrchestrationStatus.Completed)
             {
                 Assert.Equal(1, executions);
             }
         }
 
-        Assert.All(runs.Keys, id => Assert.Contains(instances, i => i.InstanceId == id));
+        Assert.All(runs.Keys, id => Assert.Contains(instances, i => i.OrchestrationInstance.InstanceId == id));
 
-        // Both schedulers took part: each fired due times, starting them or finding them started by the other.
+        // Both schedulers took part: each fired due times, starting them or finding them claimed by the other.
         foreach (var host in new[] { first, second })
         {
             Assert.Contains(host.Output, line => line.Contains("[1402]") || line.Contains("[1403]"));
         }
+
+        // And the claims say the same: one per due time, each naming its instance.
+        var claims = await ClaimsAsync(db);
+        Assert.All(instances, i => Assert.Equal(1, claims.GetValueOrDefault(i.OrchestrationInstance.InstanceId)));
     }
 
-    private static async Task<Dictionary<string, int>> RunsPerInstanceAsync(TempDatabase db)
+    private static async Task<Dictionary<string, int>> RunsPerInstanceAsync(TempDatabase db) =>
+        await CountsAsync(db, $"SELECT instance_id, count(*)::int FROM {RunRecorder.Table} GROUP BY instance_id");
+
+    private static async Task<Dictionary<string, int>> ClaimsAsync(TempDatabase db) =>
+        await CountsAsync(db, "SELECT instance_id, count(*)::int FROM bf_catalog.schedule_runs GROUP BY instance_id");
+
+    private static async Task<Dictionary<string, int>> CountsAsync(TempDatabase db, string sql)
     {
         await using var connection = new Npgsql.NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"SELECT instance_id, count(*)::int FROM {RunRecorder.Table} GROUP BY instance_id", connection);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var runs = new Dictionary<string, int>();
+        var counts = new Dictionary<string, int>();
         while (await reader.ReadAsync())
         {
-            runs[reader.GetString(0)] = reader.GetInt32(1);
+            counts[reader.GetString(0)] = reader.GetInt32(1);
         }
 
-        return runs;
+        return counts;
     }
 }

@@ -1,37 +1,42 @@
-using BackupFunctions.Durable;
+using System.Net;
 using BackupFunctions.Host.Health;
-using BackupFunctions.Testing;
+using BackupFunctions.Host.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupFunctions.Host.Tests.Unit;
 
 public sealed class ControlDatabaseProbeTests
 {
     [Fact]
-    public async Task Not_ready_until_the_task_hub_has_its_schema()
+    public async Task Not_ready_until_the_task_hub_is_open_nor_while_the_control_database_does_not_answer()
     {
-        await using var db = await TempDatabase.CreateAsync("probe");
-        var options = new DurableTaskOptions { ConnectionString = db.ConnectionString, TaskHubName = "probe_hub" };
-        var probe = new ControlDatabaseProbe(options);
+        await using var hub = new TestHub();
+        const string unreachable = "Host=127.0.0.1;Port=1;Username=x;Password=secret-pw;Timeout=2";
+        await using var app = TestHost.Build(HostSettings.For(unreachable, hub.Name));
+        var probe = app.Services.GetRequiredService<ControlDatabaseProbe>();
 
-        var (before, why) = await probe.CheckAsync(CancellationToken.None);
-        Assert.False(before);
-        Assert.Contains("probe_hub", why);
+        var (beforeStart, why) = await probe.CheckAsync(CancellationToken.None);
+        Assert.False(beforeStart);
+        Assert.Contains("task hub is not open", why);
 
-        await using (var client = new DurableTaskClient(options))
+        // Nothing at start-up needs the control database without the product workflows and timers: the host starts.
+        await app.StartAsync();
+        try
         {
-            await client.GetInstanceAsync("anything"); // the client's first call creates the schema
+            var (ready, detail) = await probe.CheckAsync(CancellationToken.None);
+            Assert.False(ready);
+            Assert.Contains("does not answer", detail);
+            Assert.DoesNotContain("secret-pw", detail);
+
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var response = await client.GetAsync("/healthz/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.DoesNotContain("secret-pw", await response.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live")).StatusCode);
         }
-
-        Assert.True((await probe.CheckAsync(CancellationToken.None)).Ready);
-    }
-
-    [Fact]
-    public async Task Not_ready_when_the_control_database_does_not_answer()
-    {
-        var options = new DurableTaskOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=secret-pw;Timeout=2", TaskHubName = "h" };
-        var (ready, detail) = await new ControlDatabaseProbe(options).CheckAsync(CancellationToken.None);
-        Assert.False(ready);
-        Assert.Contains("does not answer", detail);
-        Assert.DoesNotContain("secret-pw", detail);
+        finally
+        {
+            await app.StopAsync();
+        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class OptionsSettingsTests
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("BackupFunctions").Bind(bound);
 
         Assert.Equal("Host=control", settings["BackupFunctions:Control:ConnectionString"]);
-        Assert.Equal("hub", settings["BackupFunctions:Control:TaskHub"]);
+        Assert.Equal("hub", settings[HostSettings.HubNameKey]);
         Assert.Equal(["app", "billing"], bound.Source.Databases);
         Assert.Equal("/k/kek.json", bound.Keys.KeyFile);
         Assert.Equal(["local", "s3"], bound.Targets.Select(t => t.Name));
