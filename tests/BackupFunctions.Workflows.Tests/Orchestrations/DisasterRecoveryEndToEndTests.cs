@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Testing;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Models;
@@ -38,7 +38,7 @@ public sealed class DisasterRecoveryEndToEndTests(ITestOutputHelper output)
         }
         finally
         {
-            await engine.DisposeAsync(); // drops the control database (engine store and catalog)
+            await engine.DisposeAsync(); // stops the in-memory engine (its state goes with it) and drops the control database (the catalog)
         }
 
         // The disaster: both databases are gone.

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Testing;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Models;

@@ -1,5 +1,5 @@
 using System.Formats.Tar;
-using BackupFunctions.Durable;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Catalog;

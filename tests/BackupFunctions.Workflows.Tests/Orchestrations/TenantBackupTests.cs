@@ -1,4 +1,4 @@
-using BackupFunctions.Durable;
+using Microsoft.DurableTask.Client;
 using BackupFunctions.Testing;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
