@@ -19,6 +19,6 @@ internal static class ProductEndpoints
         api.MapPost("/dr", StartDisasterRecoveryHandler.HandleAsync).RequireAdminKey();
         api.MapGet("/restores", CatalogHandlers.ListRestoresAsync);
         api.MapGet("/alerts", CatalogHandlers.ListAlertsAsync);
-        api.MapPost("/alerts/{alertId}/ack", CatalogHandlers.AcknowledgeAlertAsync);
+        api.MapPost("/alerts/{alertId}/ack", CatalogHandlers.AcknowledgeAlertAsync).RequireAdminKey();
     }
 }

@@ -178,12 +178,17 @@ public sealed class ProductApiTests(TestHostFixture fixture)
         var alerts = await (await fixture.FunctionClient.GetAsync("/api/alerts")).JsonAsync();
         Assert.Equal(FakeCatalog.KnownAlertId, alerts[0].GetProperty("id").GetInt64());
 
-        var ack = await fixture.FunctionClient.PostAsync($"/api/alerts/{FakeCatalog.KnownAlertId}/ack?by=alice", null);
+        // Acknowledging silences an alert for everyone: an admin's call, as in the Function App.
+        var refused = await fixture.FunctionClient.PostAsync($"/api/alerts/{FakeCatalog.KnownAlertId}/ack?by=mallory", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain((FakeCatalog.KnownAlertId, "mallory"), fixture.Catalog.Acknowledged);
+
+        var ack = await fixture.AdminClient.PostAsync($"/api/alerts/{FakeCatalog.KnownAlertId}/ack?by=alice", null);
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Contains((FakeCatalog.KnownAlertId, "alice"), fixture.Catalog.Acknowledged);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await fixture.FunctionClient.PostAsync("/api/alerts/999/ack", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.FunctionClient.PostAsync("/api/alerts/abc/ack", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.AdminClient.PostAsync("/api/alerts/999/ack", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.AdminClient.PostAsync("/api/alerts/abc/ack", null)).StatusCode);
     }
 
     [Fact]
