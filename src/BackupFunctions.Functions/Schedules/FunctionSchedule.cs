@@ -1,4 +1,5 @@
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 
 namespace BackupFunctions.Functions.Schedules;
 
@@ -8,7 +9,7 @@ namespace BackupFunctions.Functions.Schedules;
 /// <see cref="Orchestration"/> once per unit.
 /// </summary>
 public sealed record FunctionSchedule(
-    string Name, CronExpression Cron, string Orchestration, Func<BackupFunctionsOptions, IReadOnlyList<ScheduledUnit>> Units)
+    string Name, CronSchedule Cron, string Orchestration, Func<BackupFunctionsOptions, IReadOnlyList<ScheduledUnit>> Units)
 {
     /// <summary>
     /// How early a firing may come and still belong to the next due time. The worker reads its own clock, a few

@@ -1,4 +1,5 @@
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;

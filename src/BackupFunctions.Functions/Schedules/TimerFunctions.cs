@@ -1,3 +1,4 @@
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -14,27 +15,27 @@ public sealed class TimerFunctions(FunctionSchedules schedules, ScheduledRunStar
 {
     [Function("FullBackupTimer")]
     public Task FullBackupTimer([TimerTrigger("%FullBackupSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        FireAsync(FunctionSchedules.FullBackup, timer, client, context.CancellationToken);
+        FireAsync(ScheduleName.FullBackup, timer, client, context.CancellationToken);
 
     [Function("TenantBackupTimer")]
     public Task TenantBackupTimer([TimerTrigger("%TenantBackupSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        FireAsync(FunctionSchedules.TenantBackup, timer, client, context.CancellationToken);
+        FireAsync(ScheduleName.TenantBackup, timer, client, context.CancellationToken);
 
     [Function("FilesBackupTimer")]
     public Task FilesBackupTimer([TimerTrigger("%FilesBackupSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        FireAsync(FunctionSchedules.FilesBackup, timer, client, context.CancellationToken);
+        FireAsync(ScheduleName.FilesBackup, timer, client, context.CancellationToken);
 
     [Function("IntegrityCheckTimer")]
     public Task IntegrityCheckTimer([TimerTrigger("%IntegrityCheckSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        FireAsync(FunctionSchedules.IntegrityCheck, timer, client, context.CancellationToken);
+        FireAsync(ScheduleName.IntegrityCheck, timer, client, context.CancellationToken);
 
     [Function("RetentionTimer")]
     public Task RetentionTimer([TimerTrigger("%RetentionSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        FireAsync(FunctionSchedules.Retention, timer, client, context.CancellationToken);
+        FireAsync(ScheduleName.Retention, timer, client, context.CancellationToken);
 
     [Function("TestRestoreTimer")]
     public Task TestRestoreTimer([TimerTrigger("%TestRestoreSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        FireAsync(FunctionSchedules.TestRestore, timer, client, context.CancellationToken);
+        FireAsync(ScheduleName.TestRestore, timer, client, context.CancellationToken);
 
     private async Task FireAsync(string name, TimerInfo timer, DurableTaskClient client, CancellationToken ct)
     {
@@ -42,12 +43,12 @@ public sealed class TimerFunctions(FunctionSchedules schedules, ScheduledRunStar
         var now = time.GetUtcNow().UtcDateTime;
         if (schedule.DueTimeFor(now) is not { } due)
         {
-            logger.LogWarning("{Function}: '{Cron}' had no due time in the 400 days before {Now:O}; nothing started.", schedule.FunctionName, schedule.Cron.Text, now);
+            logger.LogWarning("{Function}: '{Cron}' had no due time in the 400 days before {Now:O}; nothing started.", schedule.FunctionName, schedule.Cron.Expression, now);
             return;
         }
 
         logger.LogInformation("{Function}: due time {Due:yyyy-MM-ddTHH:mm:ssZ} ({Cron}){PastDue}.",
-            schedule.FunctionName, due, schedule.Cron.Text, timer.IsPastDue ? ", past due" : "");
+            schedule.FunctionName, due, schedule.Cron.Expression, timer.IsPastDue ? ", past due" : "");
         await starter.StartAsync(client, schedule, due, ct);
     }
 }

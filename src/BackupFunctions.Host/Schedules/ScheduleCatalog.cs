@@ -1,6 +1,5 @@
 using BackupFunctions.Host.Hosting;
-using BackupFunctions.Workflows.Models;
-using BackupFunctions.Workflows.Orchestrations;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Extensions.Configuration;
 
 namespace BackupFunctions.Host.Schedules;
@@ -25,47 +24,23 @@ public sealed class ScheduleCatalog
     {
         var section = configuration.GetSection(SectionName);
         var all = new List<ScheduleDefinition>();
-        foreach (var (name, defaultCron) in ScheduleName.DefaultCron)
+        foreach (var name in ScheduleName.DefaultCron.Keys)
         {
             var options = section.GetSection(name).Get<ScheduleOptions>() ?? new ScheduleOptions();
-            var expression = string.IsNullOrWhiteSpace(options.Cron) ? defaultCron : options.Cron.Trim();
             CronSchedule cron;
             try
             {
-                cron = CronSchedule.Parse(expression);
+                cron = CronSchedule.Parse(ScheduleName.CronOrDefault(name, options.Cron));
             }
             catch (FormatException ex)
             {
                 throw new HostStartupException($"{SectionName}:{name}:Cron: {ex.Message}");
             }
 
-            var (orchestration, units) = Target(name);
-            all.Add(new ScheduleDefinition(name, cron, options.Enabled, options.RunMissedOnStartup, orchestration, units));
+            var target = ScheduleTarget.For(name);
+            all.Add(new ScheduleDefinition(name, cron, options.Enabled, options.RunMissedOnStartup, target.Orchestration, target.Units));
         }
 
         return new ScheduleCatalog(all);
-    }
-
-    private static (string Orchestration, Func<Workflows.Configuration.BackupFunctionsOptions, IReadOnlyList<ScheduledUnit>> Units) Target(string name) => name switch
-    {
-        ScheduleName.FullBackup => (OrchestrationNames.FullBackup, o => PerDatabase(o, db => new BackupRequest { Kind = BackupKinds.Full, Database = db })),
-        ScheduleName.TenantBackup => (OrchestrationNames.TenantBackup, o => o.Tenants.TenantIds
-            .Where(t => !string.IsNullOrWhiteSpace(t))
-            .Select(t => new ScheduledUnit(t, new BackupRequest { Kind = BackupKinds.Tenant, TenantId = t }))
-            .ToList()),
-        ScheduleName.FilesBackup => (OrchestrationNames.FilesBackup, _ => [new ScheduledUnit(null, new BackupRequest { Kind = BackupKinds.Files })]),
-        ScheduleName.IntegrityCheck => (OrchestrationNames.VerifyIntegrity, _ => [new ScheduledUnit(null, null)]),
-        ScheduleName.Retention => (OrchestrationNames.Retention, _ => [new ScheduledUnit(null, null)]),
-        ScheduleName.TestRestore => (OrchestrationNames.TestRestore, o => PerDatabase(o, db => new RestoreRequest { BackupId = "latest", Database = db })),
-        _ => throw new InvalidOperationException($"Schedule '{name}' has no orchestration."),
-    };
-
-    /// <summary>One unit per configured database; with none configured, one for the connection string's database.</summary>
-    private static IReadOnlyList<ScheduledUnit> PerDatabase(Workflows.Configuration.BackupFunctionsOptions options, Func<string?, object> input)
-    {
-        var databases = options.Source.Databases.Where(d => !string.IsNullOrWhiteSpace(d)).Distinct(StringComparer.Ordinal).ToList();
-        return databases.Count == 0
-            ? [new ScheduledUnit(null, input(null))]
-            : databases.Select(db => new ScheduledUnit(db, input(db))).ToList();
     }
 }

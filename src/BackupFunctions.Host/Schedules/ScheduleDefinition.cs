@@ -1,4 +1,5 @@
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 
 namespace BackupFunctions.Host.Schedules;
 

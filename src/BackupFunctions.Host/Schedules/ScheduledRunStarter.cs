@@ -1,5 +1,6 @@
 using BackupFunctions.Host.Logging;
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

@@ -1,7 +1,6 @@
 using BackupFunctions.Functions.Schedules;
-using BackupFunctions.Workflows.Configuration;
-using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Extensions.Configuration;
 
 namespace BackupFunctions.Functions.Tests.Schedules;
@@ -36,7 +35,7 @@ public sealed class FunctionSchedulesTests
     [Fact]
     public void A_firing_on_time_or_late_is_for_the_latest_due_time()
     {
-        var full = Defaults()[FunctionSchedules.FullBackup]; // 0 0 2 * * *
+        var full = Defaults()[ScheduleName.FullBackup]; // 0 0 2 * * *
         Assert.Equal(Utc(2026, 3, 1, 2), full.DueTimeFor(Utc(2026, 3, 1, 2)));
         Assert.Equal(Utc(2026, 3, 1, 2), full.DueTimeFor(Utc(2026, 3, 1, 2, 0, 0, 350)));
         // Past due: the app was down at 02:00 and fired on start-up at 09:17.
@@ -46,7 +45,7 @@ public sealed class FunctionSchedulesTests
     [Fact]
     public void A_firing_a_moment_early_is_for_the_coming_due_time_not_yesterdays()
     {
-        var full = Defaults()[FunctionSchedules.FullBackup];
+        var full = Defaults()[ScheduleName.FullBackup];
         Assert.Equal(Utc(2026, 3, 1, 2), full.DueTimeFor(Utc(2026, 3, 1, 1, 59, 59, 990)));
         // Well before the due time it is still the previous one.
         Assert.Equal(Utc(2026, 2, 28, 2), full.DueTimeFor(Utc(2026, 3, 1, 1, 59, 50)));
@@ -55,9 +54,9 @@ public sealed class FunctionSchedulesTests
     [Fact]
     public void Monthly_and_weekly_schedules_find_their_due_time_weeks_back()
     {
-        var test = Defaults()[FunctionSchedules.TestRestore]; // 0 0 5 1 * *
+        var test = Defaults()[ScheduleName.TestRestore]; // 0 0 5 1 * *
         Assert.Equal(Utc(2026, 3, 1, 5), test.DueTimeFor(Utc(2026, 3, 28, 12)));
-        var tenant = Defaults()[FunctionSchedules.TenantBackup]; // 0 0 3 * * 0 (Sundays)
+        var tenant = Defaults()[ScheduleName.TenantBackup]; // 0 0 3 * * 0 (Sundays)
         Assert.Equal(Utc(2026, 3, 1, 3), tenant.DueTimeFor(Utc(2026, 3, 6, 23)));
     }
 
@@ -65,9 +64,9 @@ public sealed class FunctionSchedulesTests
     public void The_app_setting_overrides_the_default_and_five_fields_are_accepted()
     {
         var schedules = With(("FullBackupSchedule", "0 15 1 * * *"), ("RetentionSchedule", "45 3 * * *"));
-        Assert.Equal(Utc(2026, 3, 1, 1, 15), schedules[FunctionSchedules.FullBackup].DueTimeFor(Utc(2026, 3, 1, 1, 20)));
-        Assert.Equal(Utc(2026, 3, 1, 3, 45), schedules[FunctionSchedules.Retention].DueTimeFor(Utc(2026, 3, 1, 4)));
-        Assert.Equal("0 0 4 * * *", schedules[FunctionSchedules.FilesBackup].Cron.Text);
+        Assert.Equal(Utc(2026, 3, 1, 1, 15), schedules[ScheduleName.FullBackup].DueTimeFor(Utc(2026, 3, 1, 1, 20)));
+        Assert.Equal(Utc(2026, 3, 1, 3, 45), schedules[ScheduleName.Retention].DueTimeFor(Utc(2026, 3, 1, 4)));
+        Assert.Equal("0 0 4 * * *", schedules[ScheduleName.FilesBackup].Cron.Expression);
     }
 
     [Fact]
@@ -75,39 +74,5 @@ public sealed class FunctionSchedulesTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => With(("IntegrityCheckSchedule", "every hour")));
         Assert.Contains("IntegrityCheckSchedule", error.Message);
-    }
-
-    [Fact]
-    public void Full_backups_and_test_restores_run_once_per_configured_database()
-    {
-        var options = new BackupFunctionsOptions { Source = { Databases = ["app", "crm", "app", " "] } };
-        var full = Defaults()[FunctionSchedules.FullBackup].Units(options);
-        Assert.Equal(["app", "crm"], full.Select(u => u.Key));
-        Assert.Equal(["app", "crm"], full.Select(u => ((BackupRequest)u.Input!).Database));
-        Assert.All(full, u => Assert.Equal(BackupKinds.Full, ((BackupRequest)u.Input!).Kind));
-
-        var test = Defaults()[FunctionSchedules.TestRestore].Units(options);
-        Assert.Equal(["app", "crm"], test.Select(u => ((RestoreRequest)u.Input!).Database));
-        Assert.All(test, u => Assert.Equal("latest", ((RestoreRequest)u.Input!).BackupId));
-    }
-
-    [Fact]
-    public void With_no_database_configured_one_unit_backs_up_the_connection_strings_database()
-    {
-        var unit = Assert.Single(Defaults()[FunctionSchedules.FullBackup].Units(new BackupFunctionsOptions()));
-        Assert.Null(unit.Key);
-        Assert.Null(((BackupRequest)unit.Input!).Database);
-    }
-
-    [Fact]
-    public void Tenant_backups_run_per_tenant_and_not_at_all_without_tenants()
-    {
-        var schedule = Defaults()[FunctionSchedules.TenantBackup];
-        Assert.Empty(schedule.Units(new BackupFunctionsOptions()));
-
-        var units = schedule.Units(new BackupFunctionsOptions { Tenants = { TenantIds = ["t1", "t2"] } });
-        Assert.Equal(["t1", "t2"], units.Select(u => u.Key));
-        Assert.All(units, u => Assert.Equal(BackupKinds.Tenant, ((BackupRequest)u.Input!).Kind));
-        Assert.Equal(["t1", "t2"], units.Select(u => ((BackupRequest)u.Input!).TenantId));
     }
 }

@@ -1,6 +1,7 @@
 using BackupFunctions.Functions.Schedules;
 using BackupFunctions.Functions.Tests.Support;
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,7 +22,7 @@ public sealed class ScheduledRunStarterTests
         var client = new FakeDurableTaskClient();
         var options = new BackupFunctionsOptions { Source = { Databases = ["app", "crm"] } };
 
-        var outcomes = await Starter(options).StartAsync(client, Schedules[FunctionSchedules.FullBackup], Due, CancellationToken.None);
+        var outcomes = await Starter(options).StartAsync(client, Schedules[ScheduleName.FullBackup], Due, CancellationToken.None);
 
         Assert.Equal(["schedule:fullbackup:20260301T020000Z:app", "schedule:fullbackup:20260301T020000Z:crm"], client.Started);
         Assert.All(outcomes, o => Assert.True(o.Started));
@@ -32,7 +33,7 @@ public sealed class ScheduledRunStarterTests
     public async Task A_due_time_that_already_ran_is_not_started_again()
     {
         var client = new FakeDurableTaskClient();
-        var schedule = Schedules[FunctionSchedules.Retention];
+        var schedule = Schedules[ScheduleName.Retention];
         await Starter().StartAsync(client, schedule, Due, CancellationToken.None);
 
         var again = await Starter().StartAsync(client, schedule, Due, CancellationToken.None);
@@ -52,7 +53,7 @@ public sealed class ScheduledRunStarterTests
             FailureCreatesInstance = true,
         };
 
-        var outcome = Assert.Single(await Starter().StartAsync(client, Schedules[FunctionSchedules.FilesBackup], Due, CancellationToken.None));
+        var outcome = Assert.Single(await Starter().StartAsync(client, Schedules[ScheduleName.FilesBackup], Due, CancellationToken.None));
 
         Assert.False(outcome.Started);
         Assert.Empty(client.Started);
@@ -64,6 +65,6 @@ public sealed class ScheduledRunStarterTests
         var client = new FakeDurableTaskClient { StartFailure = new TimeoutException("storage did not answer") };
 
         await Assert.ThrowsAsync<TimeoutException>(() =>
-            Starter().StartAsync(client, Schedules[FunctionSchedules.IntegrityCheck], Due, CancellationToken.None));
+            Starter().StartAsync(client, Schedules[ScheduleName.IntegrityCheck], Due, CancellationToken.None));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -4,6 +4,7 @@ using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Tests.Support;
 using BackupFunctions.Testing;
+using BackupFunctions.Workflows.Schedules;
 using DurableTask.Core;
 
 namespace BackupFunctions.Host.Tests.Timers;

@@ -1,8 +1,7 @@
 using BackupFunctions.Host.Hosting;
 using BackupFunctions.Host.Schedules;
-using BackupFunctions.Workflows.Configuration;
-using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Extensions.Configuration;
 
 namespace BackupFunctions.Host.Tests.Unit;
@@ -52,27 +51,5 @@ public sealed class ScheduleCatalogTests
         var ex = Assert.Throws<HostStartupException>(() => Catalog(new() { ["BackupFunctions:Schedules:TestRestore:Cron"] = "0 5 1 * *" }));
         Assert.Contains("BackupFunctions:Schedules:TestRestore:Cron", ex.Message);
         Assert.Contains("expected 6", ex.Message);
-    }
-
-    [Fact]
-    public void Full_backups_and_test_restores_run_per_database_and_tenant_backups_per_tenant()
-    {
-        var catalog = Catalog([]).All.ToDictionary(s => s.Name);
-        var none = new BackupFunctionsOptions();
-        var configured = new BackupFunctionsOptions
-        {
-            Source = new SourceOptions { Databases = ["app", "billing"] },
-            Tenants = new TenantOptions { TenantIds = ["t1", "t2"] },
-        };
-
-        var single = Assert.Single(catalog[ScheduleName.FullBackup].Units(none));
-        Assert.Null(single.Key);
-        Assert.Null(((BackupRequest)single.Input!).Database);
-        Assert.Equal(["app", "billing"], catalog[ScheduleName.FullBackup].Units(configured).Select(u => ((BackupRequest)u.Input!).Database));
-        Assert.Equal(["app", "billing"], catalog[ScheduleName.TestRestore].Units(configured).Select(u => u.Key));
-        Assert.Equal("latest", ((RestoreRequest)catalog[ScheduleName.TestRestore].Units(configured)[0].Input!).BackupId);
-        Assert.Empty(catalog[ScheduleName.TenantBackup].Units(none));
-        Assert.Equal(["t1", "t2"], catalog[ScheduleName.TenantBackup].Units(configured).Select(u => ((BackupRequest)u.Input!).TenantId));
-        Assert.Equal(BackupKinds.Files, ((BackupRequest)Assert.Single(catalog[ScheduleName.FilesBackup].Units(none)).Input!).Kind);
     }
 }

@@ -1,6 +1,6 @@
-using BackupFunctions.Functions.Schedules;
+using BackupFunctions.Workflows.Schedules;
 
-namespace BackupFunctions.Functions.Tests.Schedules;
+namespace BackupFunctions.Workflows.Tests.Schedules;
 
 public sealed class ScheduledInstanceIdTests
 {
@@ -33,5 +33,17 @@ public sealed class ScheduledInstanceIdTests
         Assert.StartsWith(ScheduledInstanceId.PrefixFor("IntegrityCheck"), first);
         Assert.StartsWith(ScheduledInstanceId.PrefixFor("IntegrityCheck"), second);
         Assert.DoesNotContain(ScheduledInstanceId.PrefixFor("Retention"), first);
+    }
+
+    [Fact]
+    public void Scheduled_instance_ids_are_a_pure_function_of_schedule_due_time_and_unit()
+    {
+        Assert.Equal("schedule:fullbackup:20260301T020000Z", ScheduledInstanceId.For(ScheduleName.FullBackup, Due));
+        Assert.Equal("schedule:fullbackup:20260301T020000Z:app", ScheduledInstanceId.For(ScheduleName.FullBackup, Due, "app"));
+        Assert.Equal("schedule:fullbackup:20260301T020000Z", ScheduledInstanceId.For(ScheduleName.FullBackup, Due, null));
+        Assert.StartsWith(ScheduledInstanceId.PrefixFor(ScheduleName.FullBackup), ScheduledInstanceId.For(ScheduleName.FullBackup, Due));
+        Assert.Equal(
+            ScheduledInstanceId.For("Retention", new DateTimeOffset(2026, 3, 1, 4, 30, 0, TimeSpan.FromHours(2)).UtcDateTime),
+            ScheduledInstanceId.For("Retention", new DateTime(2026, 3, 1, 2, 30, 0, DateTimeKind.Utc)));
     }
 }

@@ -1,10 +1,10 @@
 using NCrontab;
 
-namespace BackupFunctions.Host.Schedules;
+namespace BackupFunctions.Workflows.Schedules;
 
 /// <summary>
-/// A parsed 6-field NCRONTAB schedule in UTC, with the two questions the timer host asks:
-/// what is due next, and what was the latest due time at or before now.
+/// A parsed NCRONTAB schedule in UTC (6 fields, seconds first), with the two questions a timer asks: what is due
+/// next, and what was the latest due time at or before now.
 /// </summary>
 public sealed class CronSchedule
 {
@@ -22,16 +22,21 @@ public sealed class CronSchedule
 
     public string Expression { get; }
 
-    public static CronSchedule Parse(string expression)
+    /// <summary>
+    /// Parses a 6-field expression. <paramref name="allowFiveFields"/> also takes the classic 5 fields (no seconds):
+    /// the Functions timer trigger accepts those, so the Function App must read its settings as the trigger does;
+    /// the self-hosted host documents 6 fields only.
+    /// </summary>
+    public static CronSchedule Parse(string expression, bool allowFiveFields = false)
     {
         var fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length != 6)
+        if (fields.Length != 6 && !(allowFiveFields && fields.Length == 5))
         {
-            throw new FormatException(
-                $"Schedule '{expression}' has {fields.Length} fields; expected 6 (NCRONTAB with seconds first, e.g. '0 0 2 * * *').");
+            var expected = allowFiveFields ? "6 (NCRONTAB with seconds first, e.g. '0 0 2 * * *') or 5 (without seconds)" : "6 (NCRONTAB with seconds first, e.g. '0 0 2 * * *')";
+            throw new FormatException($"Schedule '{expression}' has {fields.Length} fields; expected {expected}.");
         }
 
-        var parsed = CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        var parsed = CrontabSchedule.TryParse(string.Join(' ', fields), new CrontabSchedule.ParseOptions { IncludingSeconds = fields.Length == 6 });
         return parsed is null
             ? throw new FormatException($"Schedule '{expression}' is not a valid NCRONTAB expression.")
             : new CronSchedule(expression, parsed);

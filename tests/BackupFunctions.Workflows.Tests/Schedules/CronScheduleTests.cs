@@ -1,6 +1,6 @@
-using BackupFunctions.Host.Schedules;
+using BackupFunctions.Workflows.Schedules;
 
-namespace BackupFunctions.Host.Tests.Unit;
+namespace BackupFunctions.Workflows.Tests.Schedules;
 
 public sealed class CronScheduleTests
 {
@@ -25,6 +25,19 @@ public sealed class CronScheduleTests
     {
         var ex = Assert.Throws<FormatException>(() => CronSchedule.Parse(expression));
         Assert.Contains(expression.Length == 0 ? "expected 6" : expression, ex.Message);
+    }
+
+    [Fact]
+    public void Five_fields_are_minutes_first_where_they_are_allowed()
+    {
+        var cron = CronSchedule.Parse("45 3 * * *", allowFiveFields: true);
+        Assert.Equal("45 3 * * *", cron.Expression);
+        Assert.Equal(Utc(2026, 3, 1, 3, 45), cron.NextAfter(Utc(2026, 3, 1, 3)));
+        Assert.Equal(Utc(2026, 3, 1, 3, 45), cron.LatestAtOrBefore(Utc(2026, 3, 1, 4)));
+
+        var ex = Assert.Throws<FormatException>(() => CronSchedule.Parse("0 0 2 * * * *", allowFiveFields: true));
+        Assert.Contains("expected 6", ex.Message);
+        Assert.Contains("or 5", ex.Message);
     }
 
     [Fact]
@@ -62,15 +75,10 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
-    public void Scheduled_instance_ids_are_a_pure_function_of_schedule_due_time_and_unit()
+    public void A_blank_setting_means_the_default_and_a_set_one_is_trimmed()
     {
-        var due = Utc(2026, 3, 1, 2);
-        Assert.Equal("schedule:fullbackup:20260301T020000Z", ScheduledInstanceId.For(ScheduleName.FullBackup, due));
-        Assert.Equal("schedule:fullbackup:20260301T020000Z:app", ScheduledInstanceId.For(ScheduleName.FullBackup, due, "app"));
-        Assert.Equal("schedule:fullbackup:20260301T020000Z", ScheduledInstanceId.For(ScheduleName.FullBackup, due, null));
-        Assert.StartsWith(ScheduledInstanceId.PrefixFor(ScheduleName.FullBackup), ScheduledInstanceId.For(ScheduleName.FullBackup, due));
-        Assert.Equal(
-            ScheduledInstanceId.For("Retention", new DateTimeOffset(2026, 3, 1, 4, 30, 0, TimeSpan.FromHours(2)).UtcDateTime),
-            ScheduledInstanceId.For("Retention", Utc(2026, 3, 1, 2, 30)));
+        Assert.Equal("0 0 2 * * *", ScheduleName.CronOrDefault(ScheduleName.FullBackup, null));
+        Assert.Equal("0 0 2 * * *", ScheduleName.CronOrDefault(ScheduleName.FullBackup, "  "));
+        Assert.Equal("0 15 1 * * *", ScheduleName.CronOrDefault(ScheduleName.FullBackup, " 0 15 1 * * * "));
     }
 }

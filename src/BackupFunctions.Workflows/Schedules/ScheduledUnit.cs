@@ -1,4 +1,4 @@
-namespace BackupFunctions.Host.Schedules;
+namespace BackupFunctions.Workflows.Schedules;
 
 /// <summary>
 /// One orchestration a due time starts. A schedule that covers several databases or tenants has one unit each;

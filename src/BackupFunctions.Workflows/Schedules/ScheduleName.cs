@@ -1,6 +1,9 @@
-namespace BackupFunctions.Host.Schedules;
+namespace BackupFunctions.Workflows.Schedules;
 
-/// <summary>The schedules the product has, with the defaults of DESIGN.md.</summary>
+/// <summary>
+/// The schedules the product has, with the defaults of DESIGN.md. Both hosts (the self-hosted timer and the Function
+/// App's timer functions) run these names, so a schedule's instance ids are the same whichever host started it.
+/// </summary>
 public static class ScheduleName
 {
     public const string FullBackup = "FullBackup";
@@ -19,4 +22,8 @@ public static class ScheduleName
         [Retention] = "0 30 4 * * *",
         [TestRestore] = "0 0 5 1 * *",
     };
+
+    /// <summary>The configured expression, trimmed, or the default when the setting is missing or blank.</summary>
+    public static string CronOrDefault(string name, string? configured) =>
+        string.IsNullOrWhiteSpace(configured) ? DefaultCron[name] : configured.Trim();
 }
