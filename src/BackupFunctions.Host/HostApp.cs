@@ -1,3 +1,4 @@
+using BackupFunctions.Api;
 using BackupFunctions.Host.Api;
 using BackupFunctions.Host.Health;
 using BackupFunctions.Host.Hosting;

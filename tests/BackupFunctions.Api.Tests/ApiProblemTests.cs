@@ -1,7 +1,9 @@
 using System.Text.Json;
-using BackupFunctions.Functions.Http;
+using BackupFunctions.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace BackupFunctions.Functions.Tests.Http;
+namespace BackupFunctions.Api.Tests;
 
 public sealed class ApiProblemTests
 {
@@ -28,5 +30,41 @@ public sealed class ApiProblemTests
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(404, doc.RootElement.GetProperty("status").GetInt32());
         Assert.False(doc.RootElement.TryGetProperty("errors", out _));
+    }
+
+    public static TheoryData<ApiProblem> EveryKind => new()
+    {
+        ApiProblem.Invalid(["a is wrong.", "b is wrong."]),
+        ApiProblem.Unauthorized("Send a key."),
+        ApiProblem.Forbidden("An admin key is needed."),
+        ApiProblem.NotFound("No backup has the id 'x'."),
+        ApiProblem.Gone("Instance 'x' is Completed."),
+        ApiProblem.Unavailable("The control database did not answer."),
+    };
+
+    /// <summary>The self-hosted host writes problems through ASP.NET Core, the Function App serializes the record: one document.</summary>
+    [Theory]
+    [MemberData(nameof(EveryKind))]
+    public async Task The_result_the_host_writes_is_the_document_the_function_app_writes(ApiProblem problem)
+    {
+        using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Response.Body = new MemoryStream();
+
+        await problem.ToResult().ExecuteAsync(http);
+
+        Assert.Equal(problem.Status, http.Response.StatusCode);
+        Assert.StartsWith(ApiProblem.ContentType, http.Response.ContentType);
+        http.Response.Body.Position = 0;
+        using var written = await JsonDocument.ParseAsync(http.Response.Body);
+        using var serialized = JsonDocument.Parse(JsonSerializer.Serialize(problem, ApiJson.Options));
+        foreach (var member in serialized.RootElement.EnumerateObject())
+        {
+            Assert.True(
+                JsonElement.DeepEquals(member.Value, written.RootElement.GetProperty(member.Name)),
+                $"{member.Name}: {member.Value} was written as {written.RootElement.GetProperty(member.Name)}");
+        }
+
+        Assert.Equal(problem.Errors is not null, written.RootElement.TryGetProperty("errors", out _));
     }
 }

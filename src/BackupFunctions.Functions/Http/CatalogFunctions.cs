@@ -1,4 +1,5 @@
 using System.Globalization;
+using BackupFunctions.Api;
 using BackupFunctions.Workflows.Catalog;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;

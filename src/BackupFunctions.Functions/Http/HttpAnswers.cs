@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using BackupFunctions.Api;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace BackupFunctions.Functions.Http;

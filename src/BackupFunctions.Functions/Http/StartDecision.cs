@@ -1,3 +1,5 @@
+using BackupFunctions.Api;
+
 namespace BackupFunctions.Functions.Http;
 
 /// <summary>A start request either becomes a <see cref="StartPlan"/> or is answered with a problem; never both.</summary>

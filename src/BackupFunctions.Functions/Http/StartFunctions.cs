@@ -1,3 +1,4 @@
+using BackupFunctions.Api;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Models;

@@ -1,3 +1,4 @@
+using BackupFunctions.Api;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;

@@ -1,6 +1,5 @@
-using BackupFunctions.Host.Http;
+using BackupFunctions.Api;
 using BackupFunctions.Host.Logging;
-using BackupFunctions.Host.Management;
 using BackupFunctions.Workflows.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ internal static class CatalogHandlers
         var limit = query.Int("limit", 1, 1000) ?? 100;
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         return await WithCatalogAsync(http, async c => Results.Json(await c.ListBackupsAsync(database, limit, ct), ApiJson.Options));
@@ -27,7 +26,7 @@ internal static class CatalogHandlers
     public static Task<IResult> GetBackupAsync(string backupId, HttpContext http, CancellationToken ct) =>
         WithCatalogAsync(http, async c => await c.GetBackupAsync(backupId, ct) is { } backup
             ? Results.Json(backup, ApiJson.Options)
-            : Problems.NotFound($"No backup has the id '{backupId}'. GET /api/backups lists them."));
+            : ApiProblem.NotFound($"No backup has the id '{backupId}'. GET /api/backups lists them.").ToResult());
 
     public static async Task<IResult> ListRestoresAsync(HttpContext http, CancellationToken ct)
     {
@@ -35,7 +34,7 @@ internal static class CatalogHandlers
         var limit = query.Int("limit", 1, 1000) ?? 100;
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         return await WithCatalogAsync(http, async c => Results.Json(await c.ListRestoresAsync(limit, ct), ApiJson.Options));
@@ -48,7 +47,7 @@ internal static class CatalogHandlers
         var limit = query.Int("limit", 1, 1000) ?? 200;
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         return await WithCatalogAsync(http, async c => Results.Json(await c.ListAlertsAsync(all, limit, ct), ApiJson.Options));
@@ -59,7 +58,7 @@ internal static class CatalogHandlers
     {
         if (!long.TryParse(alertId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
-            return Problems.BadRequest($"Alert id '{alertId}' is not a number; GET /api/alerts lists the alerts and their ids.");
+            return ApiProblem.BadRequest($"Alert id '{alertId}' is not a number; GET /api/alerts lists the alerts and their ids.").ToResult();
         }
 
         var by = new QueryValues(http.Request.Query).Text("by");
@@ -67,7 +66,7 @@ internal static class CatalogHandlers
         {
             if (!await c.AcknowledgeAlertAsync(id, by, ct))
             {
-                return Problems.NotFound($"No alert has the id {id}.");
+                return ApiProblem.NotFound($"No alert has the id {id}.").ToResult();
             }
 
             Log.AlertAcknowledged(logger, id, by);
@@ -83,7 +82,7 @@ internal static class CatalogHandlers
     {
         var catalog = http.RequestServices.GetService<IBackupCatalog>();
         return catalog is null
-            ? Problems.Unavailable("This host runs without the backup catalog (BackupFunctions:Host:RegisterProductWorkflows=false).")
+            ? ApiProblem.Unavailable("This host runs without the backup catalog (BackupFunctions:Host:RegisterProductWorkflows=false).").ToResult()
             : await use(catalog);
     }
 }

@@ -1,8 +1,9 @@
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
+using BackupFunctions.Api;
 using BackupFunctions.Host.Http;
 using BackupFunctions.Host.Logging;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Host.Api;
@@ -22,7 +23,7 @@ internal static class ManualStart
         var (request, error) = await RequestBody.ReadAsync<T>(http.Request, emptyMeansDefault, ct);
         if (request is null)
         {
-            return Problems.BadRequest(error!);
+            return ApiProblem.BadRequest(error!).ToResult();
         }
 
         var errors = validate(request);
@@ -34,7 +35,7 @@ internal static class ManualStart
 
         if (errors.Count > 0)
         {
-            return Problems.Invalid(errors);
+            return ApiProblem.Invalid(errors).ToResult();
         }
 
         var (orchestration, input) = plan(request);

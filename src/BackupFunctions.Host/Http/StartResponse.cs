@@ -1,3 +1,4 @@
+using BackupFunctions.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace BackupFunctions.Host.Http;

@@ -1,10 +1,11 @@
 using System.Text.Json;
-using Grpc.Core;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
+using BackupFunctions.Api;
 using BackupFunctions.Host.Http;
 using BackupFunctions.Host.Logging;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Host.Management;
@@ -24,7 +25,7 @@ internal static class InstanceControlHandler
         var text = await RequestBody.ReadTextAsync(http.Request, ct, MaxEventBytes);
         if (text is null)
         {
-            return Problems.BadRequest($"The event payload is larger than {MaxEventBytes / 1024} KiB; pass a reference instead.");
+            return ApiProblem.BadRequest($"The event payload is larger than {MaxEventBytes / 1024} KiB; pass a reference instead.").ToResult();
         }
 
         JsonElement payload;
@@ -35,7 +36,7 @@ internal static class InstanceControlHandler
         }
         catch (JsonException ex)
         {
-            return Problems.BadRequest($"The event payload must be JSON (send null for none): {ex.Message}");
+            return ApiProblem.BadRequest($"The event payload must be JSON (send null for none): {ex.Message}").ToResult();
         }
 
         return await ControlAsync(instanceId, client, ct, async () =>
@@ -78,18 +79,18 @@ internal static class InstanceControlHandler
         var newId = query.Bool("restartWithNewInstanceId", true);
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
         if (instance is null)
         {
-            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+            return ApiProblem.NotFound($"No orchestration instance has the id '{instanceId}'.").ToResult();
         }
 
         if (!newId && !RuntimeStatuses.IsTerminal(instance.RuntimeStatus))
         {
-            return Problems.BadRequest($"Instance '{instanceId}' is {instance.RuntimeStatus}; it can be restarted under the same id only once it has finished.");
+            return ApiProblem.BadRequest($"Instance '{instanceId}' is {instance.RuntimeStatus}; it can be restarted under the same id only once it has finished.").ToResult();
         }
 
         var input = instance.SerializedInput is null ? (JsonElement?)null : JsonDocument.Parse(instance.SerializedInput).RootElement.Clone();
@@ -104,12 +105,12 @@ internal static class InstanceControlHandler
         var instance = await client.GetInstanceAsync(instanceId, ct);
         if (instance is null)
         {
-            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+            return ApiProblem.NotFound($"No orchestration instance has the id '{instanceId}'.").ToResult();
         }
 
         if (RuntimeStatuses.IsTerminal(instance.RuntimeStatus))
         {
-            return Problems.Gone($"Instance '{instanceId}' is {instance.RuntimeStatus} and takes no more events or control operations.");
+            return ApiProblem.Gone($"Instance '{instanceId}' is {instance.RuntimeStatus} and takes no more events or control operations.").ToResult();
         }
 
         try
@@ -119,7 +120,7 @@ internal static class InstanceControlHandler
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
             // Purged between the read and the send.
-            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+            return ApiProblem.NotFound($"No orchestration instance has the id '{instanceId}'.").ToResult();
         }
 
         return Results.Accepted();

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using BackupFunctions.Api;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using BackupFunctions.Host.Http;
-using Microsoft.AspNetCore.Http;
 
 namespace BackupFunctions.Host.Management;
 
@@ -39,7 +39,7 @@ internal static class InstanceListHandler
         var showInput = query.Bool("showInput", false);
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         Page<OrchestrationMetadata>? page;
@@ -85,5 +85,5 @@ internal static class InstanceListHandler
     }
 
     private static IResult BadToken() =>
-        Problems.BadRequest($"The {ContinuationHeader} header is not a token this API handed out; send back the header of the previous page unchanged.");
+        ApiProblem.BadRequest($"The {ContinuationHeader} header is not a token this API handed out; send back the header of the previous page unchanged.").ToResult();
 }

@@ -1,8 +1,8 @@
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using BackupFunctions.Host.Http;
+using BackupFunctions.Api;
 using BackupFunctions.Host.Logging;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Host.Management;
@@ -15,7 +15,7 @@ internal static class InstancePurgeHandler
         var instance = await client.GetInstanceAsync(instanceId, ct);
         if (instance is null)
         {
-            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+            return ApiProblem.NotFound($"No orchestration instance has the id '{instanceId}'.").ToResult();
         }
 
         // The store would purge a running instance too (its work then fails on a missing instance): only finished ones go.
@@ -23,8 +23,8 @@ internal static class InstancePurgeHandler
         if (result is null || result.PurgedInstanceCount == 0)
         {
             // As in Durable Functions, nothing purged is a 404; say why, since the instance does exist.
-            return Problems.NotFound(
-                $"Instance '{instanceId}' is {instance.RuntimeStatus}; only Completed, Failed and Terminated instances are purged. Terminate it first.");
+            return ApiProblem.NotFound(
+                $"Instance '{instanceId}' is {instance.RuntimeStatus}; only Completed, Failed and Terminated instances are purged. Terminate it first.").ToResult();
         }
 
         Log.Purged(logger, instanceId, result.PurgedInstanceCount);
@@ -40,12 +40,12 @@ internal static class InstancePurgeHandler
         if (from is null && query.Errors.Count == 0)
         {
             // Durable Functions requires it too: a bare DELETE must not wipe the whole history by accident.
-            return Problems.BadRequest("createdTimeFrom is required to purge by filter, e.g. ?createdTimeFrom=2026-01-01T00:00:00Z.");
+            return ApiProblem.BadRequest("createdTimeFrom is required to purge by filter, e.g. ?createdTimeFrom=2026-01-01T00:00:00Z.").ToResult();
         }
 
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         // Finished instances only, whatever runtimeStatus asks for: the store would purge running ones too.
@@ -53,7 +53,7 @@ internal static class InstancePurgeHandler
         var result = finished.Count == 0 ? null : await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, to, finished), ct);
         if (result is null || result.PurgedInstanceCount == 0)
         {
-            return Problems.NotFound("No finished instance matches the filter.");
+            return ApiProblem.NotFound("No finished instance matches the filter.").ToResult();
         }
 
         Log.PurgedMany(logger, result.PurgedInstanceCount);

@@ -1,9 +1,9 @@
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using BackupFunctions.Host.Http;
+using BackupFunctions.Api;
 using DurableTask.AzureStorage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace BackupFunctions.Host.Management;
 
@@ -20,13 +20,13 @@ internal static class InstanceStatusHandler
         var failAs500 = query.Bool("returnInternalServerErrorOnFailure", false);
         if (query.Errors.Count > 0)
         {
-            return Problems.Invalid(query.Errors);
+            return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
         if (instance is null)
         {
-            return Problems.NotFound($"No orchestration instance has the id '{instanceId}'.");
+            return ApiProblem.NotFound($"No orchestration instance has the id '{instanceId}'.").ToResult();
         }
 
         // The SDK's history call streams only in-flight history through the sidecar; the stored history comes from the store.

@@ -1,4 +1,4 @@
-using BackupFunctions.Host.Http;
+using BackupFunctions.Api;
 using BackupFunctions.Host.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -35,12 +35,12 @@ internal sealed class KeyAuthorizationFilter(AccessLevel required) : IEndpointFi
         {
             // Never the key itself: a mistyped key is often a real key of another environment.
             Log.KeyRejected(logger, http.Request.Method, http.Request.Path);
-            return Problems.Unauthorized(
-                $"Send a valid key in the {HeaderName} header or the ?{QueryName}= query parameter.");
+            return ApiProblem.Unauthorized(
+                $"Send a valid key in the {HeaderName} header or the ?{QueryName}= query parameter.").ToResult();
         }
 
         Log.KeyLevelTooLow(logger, http.Request.Method, http.Request.Path, required);
-        return Problems.Forbidden($"This operation needs an {required.ToString().ToLowerInvariant()} key; the key sent is a {level.ToString().ToLowerInvariant()} key.");
+        return ApiProblem.Forbidden($"This operation needs an {required.ToString().ToLowerInvariant()} key; the key sent is a {level.ToString().ToLowerInvariant()} key.").ToResult();
     }
 
     public static string? PresentedKey(HttpRequest request)
