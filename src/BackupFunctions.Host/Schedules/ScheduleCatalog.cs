@@ -17,9 +17,6 @@ public sealed class ScheduleCatalog
 
     public IReadOnlyList<ScheduleDefinition> All { get; }
 
-    public ScheduleDefinition? FindByFunctionName(string functionName) =>
-        All.FirstOrDefault(s => s.FunctionName.Equals(functionName, StringComparison.OrdinalIgnoreCase));
-
     public static ScheduleCatalog FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);

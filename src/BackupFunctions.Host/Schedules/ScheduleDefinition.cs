@@ -10,8 +10,4 @@ public sealed record ScheduleDefinition(
     bool Enabled,
     bool RunMissedOnStartup,
     string Orchestration,
-    Func<BackupFunctionsOptions, IReadOnlyList<ScheduledUnit>> Units)
-{
-    /// <summary>The function name of this schedule's timer trigger in the custom-handler layout (functions/&lt;Name&gt;Timer).</summary>
-    public string FunctionName => Name + "Timer";
-}
+    Func<BackupFunctionsOptions, IReadOnlyList<ScheduledUnit>> Units);

@@ -25,8 +25,6 @@ public sealed class ScheduleCatalogTests
         Assert.Equal(OrchestrationNames.VerifyIntegrity, map[ScheduleName.IntegrityCheck].Orchestration);
         Assert.Equal(OrchestrationNames.Retention, map[ScheduleName.Retention].Orchestration);
         Assert.Equal(OrchestrationNames.TestRestore, map[ScheduleName.TestRestore].Orchestration);
-        Assert.Equal("IntegrityCheckTimer", map[ScheduleName.IntegrityCheck].FunctionName);
-        Assert.Same(map[ScheduleName.Retention], catalog.FindByFunctionName("retentiontimer"));
     }
 
     [Fact]
