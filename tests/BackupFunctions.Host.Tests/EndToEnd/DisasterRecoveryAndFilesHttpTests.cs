@@ -30,7 +30,7 @@ public sealed class DisasterRecoveryAndFilesHttpTests
         await using var host = await TestHost.StartAsync(settings);
         var admin = host.Client(TestKeys.Admin);
 
-        var backupId = (await RunAsync(admin, "/api/backups", """{"kind":"full"}""")).GetProperty("output").Str("backupId");
+        var backupId = (await HttpRuns.CompleteAsync(admin, "/api/backups", """{"kind":"full"}""")).GetProperty("output").Str("backupId");
 
         var server = new NpgsqlConnectionStringBuilder { Host = fresh.Host, Port = fresh.Port, Username = EmbeddedPostgres.User }.ConnectionString;
         var started = await admin.PostAsync("/api/dr", HttpJson.Body(JsonSerializer.Serialize(new
@@ -81,7 +81,7 @@ public sealed class DisasterRecoveryAndFilesHttpTests
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Function);
 
-        var files = (await RunAsync(client, "/api/backups", """{"kind":"files"}""")).GetProperty("output");
+        var files = (await HttpRuns.CompleteAsync(client, "/api/backups", """{"kind":"files"}""")).GetProperty("output");
         Assert.Equal("Succeeded", files.Str("status"));
         var copies = files.GetProperty("copies").EnumerateArray().ToList();
         Assert.Equal([RealTargets.Azure, RealTargets.Local, RealTargets.S3], copies.Select(c => c.Str("target")).Order());
@@ -98,19 +98,6 @@ public sealed class DisasterRecoveryAndFilesHttpTests
         Assert.Equal([RealTargets.Azure, RealTargets.Local, RealTargets.S3], perTarget.Select(r => r.Str("target")).Order());
         Assert.All(perTarget, r => Assert.Empty(r.GetProperty("deleted").EnumerateArray()));
         Assert.All(perTarget, r => Assert.Equal(30, r.GetProperty("keepDays").GetInt32()));
-    }
-
-    private static async Task<JsonElement> RunAsync(HttpClient client, string url, string body)
-    {
-        var started = await client.PostAsync(url, HttpJson.Body(body));
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var statusUrl = (await started.JsonAsync()).Str("statusQueryGetUri");
-        var done = await Polling.UntilAsync(
-            async () => await (await client.GetAsync(statusUrl)).JsonAsync(),
-            s => s.Str("runtimeStatus") is "Completed" or "Failed" or "Terminated",
-            $"{url} to finish", maxSeconds: 180);
-        Assert.True(done.Str("runtimeStatus") == "Completed", $"{url} ended as {done}");
-        return done;
     }
 
     private static async Task<bool> DatabaseExistsAsync(EmbeddedPostgres server, string database)

@@ -28,13 +28,13 @@ public sealed class RestoreEndToEndTests
         await using var host = await TestHost.StartAsync(settings);
         var client = host.Client(TestKeys.Admin);
 
-        var backup = await RunAsync(client, "/api/backups", """{"kind":"full"}""");
+        var backup = await HttpRuns.CompleteAsync(client, "/api/backups", """{"kind":"full"}""");
         var backupId = backup.GetProperty("output").Str("backupId");
 
         var restoredName = "bf_e2e_" + Guid.NewGuid().ToString("N")[..12];
         try
         {
-            var restore = await RunAsync(client, "/api/restores", $$"""{"backupId":"{{backupId}}","targetDatabase":"{{restoredName}}"}""");
+            var restore = await HttpRuns.CompleteAsync(client, "/api/restores", $$"""{"backupId":"{{backupId}}","targetDatabase":"{{restoredName}}"}""");
             Assert.True(restore.GetProperty("output").GetProperty("succeeded").GetBoolean());
             Assert.Equal(300L, await CountAsync(restoredName));
         }
@@ -64,20 +64,6 @@ public sealed class RestoreEndToEndTests
 
         var restores = await (await client.GetAsync("/api/restores")).JsonAsync();
         Assert.Contains(restores.EnumerateArray(), r => r.Str("kind") == "test" && r.GetProperty("succeeded").GetBoolean());
-    }
-
-    private static async Task<JsonElement> RunAsync(HttpClient client, string url, string body)
-    {
-        var started = await client.PostAsync(url, HttpJson.Body(body));
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var statusUrl = (await started.JsonAsync()).Str("statusQueryGetUri");
-        Assert.Contains("/runtime/webhooks/durabletask/instances/", statusUrl);
-        var done = await Polling.UntilAsync(
-            async () => await (await client.GetAsync(statusUrl)).JsonAsync(),
-            s => s.Str("runtimeStatus") is "Completed" or "Failed" or "Terminated",
-            $"{url} to finish", maxSeconds: 180);
-        Assert.True(done.Str("runtimeStatus") == "Completed", $"{url} ended as {done}");
-        return done;
     }
 
     private static async Task<long> CountAsync(string database)
