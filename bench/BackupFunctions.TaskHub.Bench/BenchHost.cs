@@ -83,25 +83,13 @@ public static class BenchHost
         return builder.Build();
     }
 
-    /// <summary>AzureStorageTaskHub.Create's mapping, with the settings it does not expose.</summary>
-    private static AzureStorageOrchestrationService CreateService(TaskHubSettings settings, ILoggerFactory loggerFactory, bool extendedSessions) =>
-        new(new AzureStorageOrchestrationServiceSettings
-        {
-            StorageAccountClientProvider = new StorageAccountClientProvider(settings.ConnectionString!),
-            TaskHubName = settings.HubName,
-            PartitionCount = settings.PartitionCount,
-            MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
-            WorkItemQueueVisibilityTimeout = settings.WorkItemVisibilityTimeout,
-            ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
-            LeaseInterval = settings.LeaseInterval,
-            LeaseRenewInterval = settings.LeaseRenewInterval,
-            LeaseAcquireInterval = settings.LeaseAcquireInterval,
-            MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivities,
-            MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestrations,
-            WorkerId = settings.WorkerId!,
-            LoggerFactory = loggerFactory,
-            ExtendedSessionsEnabled = extendedSessions,
-        });
+    /// <summary>The host's own mapping of the settings, plus the one lever it does not expose.</summary>
+    private static AzureStorageOrchestrationService CreateService(TaskHubSettings settings, ILoggerFactory loggerFactory, bool extendedSessions)
+    {
+        var backend = AzureStorageTaskHub.ServiceSettings(settings, loggerFactory);
+        backend.ExtendedSessionsEnabled = extendedSessions;
+        return new AzureStorageOrchestrationService(backend);
+    }
 
     /// <summary>"worker" mode: the second host process. Prints READY once started; stops on "stop" or end of input.</summary>
     public static async Task<int> RunWorkerAsync(IReadOnlyDictionary<string, string> options)

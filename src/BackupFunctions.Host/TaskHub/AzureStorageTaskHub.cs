@@ -8,7 +8,11 @@ namespace BackupFunctions.Host.TaskHub;
 public static class AzureStorageTaskHub
 {
     public static AzureStorageOrchestrationService Create(TaskHubSettings settings, ILoggerFactory loggerFactory) =>
-        new(new AzureStorageOrchestrationServiceSettings
+        new(ServiceSettings(settings, loggerFactory));
+
+    /// <summary>The backend's settings from ours; the benchmark adjusts levers the host does not expose on top of them.</summary>
+    public static AzureStorageOrchestrationServiceSettings ServiceSettings(TaskHubSettings settings, ILoggerFactory loggerFactory) =>
+        new()
         {
             StorageAccountClientProvider = string.IsNullOrWhiteSpace(settings.ConnectionString)
                 ? new StorageAccountClientProvider(settings.AccountName!, new DefaultAzureCredential())
@@ -25,5 +29,5 @@ public static class AzureStorageTaskHub
             MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestrations,
             WorkerId = string.IsNullOrWhiteSpace(settings.WorkerId) ? $"{Environment.MachineName}-{Environment.ProcessId}" : settings.WorkerId,
             LoggerFactory = loggerFactory,
-        });
+        };
 }
