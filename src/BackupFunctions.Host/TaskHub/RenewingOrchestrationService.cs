@@ -14,6 +14,7 @@ namespace BackupFunctions.Host.TaskHub;
 internal sealed class RenewingOrchestrationService(IOrchestrationService inner, TimeSpan renewEvery, ILogger logger) : IOrchestrationService
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _renewals = new();
+    private int _started;
 
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
@@ -59,18 +60,35 @@ internal sealed class RenewingOrchestrationService(IOrchestrationService inner, 
         await inner.AbandonTaskActivityWorkItemAsync(workItem).ConfigureAwait(false);
     }
 
-    public Task StartAsync() => inner.StartAsync();
-
-    public async Task StopAsync()
+    public async Task StartAsync()
     {
-        StopAll();
-        await inner.StopAsync().ConfigureAwait(false);
+        await inner.StartAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _started, 1);
     }
 
+    public Task StopAsync() => StopAsync(isForced: false);
+
+    /// <summary>
+    /// The sidecar calls this from an async-void shutdown handler, where any exception ends the process. The Azure
+    /// Storage service throws when stopped before it started (a host stopping before its worker connected), and a
+    /// failing stop has nothing left to protect, so it is logged, not thrown.
+    /// </summary>
     public async Task StopAsync(bool isForced)
     {
         StopAll();
-        await inner.StopAsync(isForced).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _started, 0) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await inner.StopAsync(isForced).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            TaskHubLog.StopFailed(logger, ex);
+        }
     }
 
     public Task CreateAsync() => inner.CreateAsync();

@@ -41,9 +41,24 @@ public sealed class RenewingOrchestrationServiceTests
 
         await service.AbandonTaskActivityWorkItemAsync(first);
         Assert.Equal(1, service.Renewing);
+        await service.StartAsync();
         await service.StopAsync();
         Assert.Equal(0, service.Renewing);
         Assert.Equal(1, inner.Abandoned);
+    }
+
+    [Fact]
+    public async Task Stopping_before_start_or_with_a_failing_backend_does_not_throw()
+    {
+        var inner = new CountingService { FailStop = true };
+        var service = new RenewingOrchestrationService(inner, TimeSpan.FromMilliseconds(50), NullLogger.Instance);
+
+        await service.StopAsync();
+        Assert.Equal(0, inner.Stops);
+
+        await service.StartAsync();
+        await service.StopAsync(isForced: true);
+        Assert.Equal(1, inner.Stops);
     }
 
     [Fact]
@@ -70,6 +85,10 @@ public sealed class RenewingOrchestrationServiceTests
         private int _next;
 
         public int FailRenewals { get; set; }
+
+        public bool FailStop { get; set; }
+
+        public int Stops { get; private set; }
 
         public int Renewals => Volatile.Read(ref _renewals);
 
@@ -110,9 +129,13 @@ public sealed class RenewingOrchestrationServiceTests
 
         public Task StartAsync() => Task.CompletedTask;
 
-        public Task StopAsync() => Task.CompletedTask;
+        public Task StopAsync() => StopAsync(false);
 
-        public Task StopAsync(bool isForced) => Task.CompletedTask;
+        public Task StopAsync(bool isForced)
+        {
+            Stops++;
+            return FailStop ? throw new NullReferenceException("as the Azure Storage service does when stopped early") : Task.CompletedTask;
+        }
 
         public Task CreateAsync() => Task.CompletedTask;
 
