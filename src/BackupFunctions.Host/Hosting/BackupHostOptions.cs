@@ -28,4 +28,10 @@ public sealed class BackupHostOptions
 
     /// <summary>How long a shutdown waits for in-flight work to hand back its leases.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long /healthz/ready reuses its last answer before it checks the control database again: the route is
+    /// anonymous, so requests must not each open a connection.
+    /// </summary>
+    public TimeSpan ReadinessCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -71,4 +71,6 @@ internal static partial class Log
     [LoggerMessage(1406, LogLevel.Warning, "Schedule {Schedule} has nothing to run: no tenants or databases configured for it")]
     public static partial void ScheduleHasNoUnits(ILogger logger, string schedule);
 
+    [LoggerMessage(1500, LogLevel.Warning, "Not ready: {Reason}")]
+    public static partial void NotReady(ILogger logger, string reason);
 }
