@@ -13,7 +13,8 @@ public static class CliConfiguration
     public const string ConfigEnvVar = "BACKUPFUNCTIONS_CONFIG";
     public const string DefaultFileName = "backupfunctions.json";
 
-    public static BackupFunctionsOptions Load(string? configPath)
+    /// <summary>Reads the settings; a value of the wrong type is added to <paramref name="problems"/>, one line per setting.</summary>
+    public static BackupFunctionsOptions Load(string? configPath, ICollection<string> problems)
     {
         var path = configPath ?? Environment.GetEnvironmentVariable(ConfigEnvVar);
         var builder = new ConfigurationBuilder();
@@ -43,8 +44,6 @@ public static class CliConfiguration
             throw new UsageException($"Configuration file '{path ?? DefaultFileName}' is not valid JSON: {e.Message}");
         }
 
-        var options = new BackupFunctionsOptions();
-        root.GetSection(BackupFunctionsOptions.SectionName).Bind(options);
-        return options;
+        return SettingsBinder.BindProduct(root, problems);
     }
 }

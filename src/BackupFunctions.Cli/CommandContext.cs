@@ -13,21 +13,29 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
 
     public CliOutput Output { get; } = new(json);
 
-    public BackupFunctionsOptions LoadOptions(bool requireSource = true)
+    /// <summary>
+    /// Reads and checks the settings before anything is contacted; every problem is listed at once (exit 2).
+    /// </summary>
+    /// <param name="forBackups">
+    /// True for commands that back up (a source server and a current key are needed); false for those that only read
+    /// the targets (list, verify, restore, dr), which run on a DR machine that has no source.
+    /// </param>
+    public BackupFunctionsOptions LoadOptions(bool forBackups = true)
     {
-        var options = CliConfiguration.Load(configPath);
-        var problems = options.Validate(requireSource);
+        var problems = new List<string>();
+        var options = CliConfiguration.Load(configPath, problems);
+        problems.AddRange(SettingsCheck.Problems(options, forBackups));
         if (problems.Count > 0)
         {
-            throw new UsageException("The configuration is incomplete:\n  - " + string.Join("\n  - ", problems));
+            throw new UsageException("The configuration is incomplete or invalid:\n  - " + string.Join("\n  - ", problems));
         }
 
         return options;
     }
 
-    public BackupEnvironment CreateEnvironment(bool requireSource = true)
+    public BackupEnvironment CreateEnvironment(bool forBackups = true)
     {
-        var options = LoadOptions(requireSource);
+        var options = LoadOptions(forBackups);
         _loggerFactory = LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             // Logs go to stderr so stdout carries only the result (table or JSON).

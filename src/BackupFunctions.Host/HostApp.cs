@@ -46,26 +46,17 @@ public static class HostApp
         }
 
         var configuration = builder.Configuration;
-        var hostOptions = configuration.GetSection(BackupHostOptions.SectionName).Get<BackupHostOptions>() ?? new BackupHostOptions();
+        var settings = HostSettingsReader.Read(configuration);
+        var (hostOptions, taskHub, product, schedules) = (settings.Host, settings.TaskHub, settings.Product, settings.Schedules);
         var mode = HostMode.Resolve(hostOptions);
-        var keys = configuration.GetSection("BackupFunctions:Keys").Get<FunctionKeyOptions>() ?? new FunctionKeyOptions();
-        var control = configuration.GetSection(BackupFunctionsOptions.SectionName).Get<BackupFunctionsOptions>()?.Control ?? new ControlOptions();
-        var taskHub = configuration.GetSection(TaskHubSettings.SectionName).Get<TaskHubSettings>() ?? new TaskHubSettings();
-        if (string.IsNullOrWhiteSpace(taskHub.ConnectionString))
-        {
-            // The Functions convention, so one setting serves the Function App and a self-hosted host on the same hub.
-            taskHub.ConnectionString = configuration["AzureWebJobsStorage"];
-        }
-
-        CheckSettings(hostOptions, keys, control, taskHub);
-        var schedules = ScheduleCatalog.FromConfiguration(configuration);
+        var keys = settings.Keys;
 
         builder.WebHost.UseUrls(mode.Urls);
 
         // ASP.NET Core's request logs print the query string, and with it any ?code= key; routing's debug logs too.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
-        AddServices(builder.Services, configuration, hostOptions, mode, taskHub, schedules, overrides);
+        AddServices(builder.Services, configuration, hostOptions, mode, taskHub, schedules, product, overrides);
         foreach (var descriptor in overrides)
         {
             builder.Services.Add(descriptor);
@@ -94,38 +85,22 @@ public static class HostApp
             throw new HostStartupException($"BACKUPFUNCTIONS_CONFIG points at '{path}', which does not exist.");
         }
 
-        configuration.AddJsonFile(Path.GetFullPath(path), optional: false);
+        try
+        {
+            configuration.AddJsonFile(Path.GetFullPath(path), optional: false);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new HostStartupException($"BACKUPFUNCTIONS_CONFIG '{path}' is not valid JSON: {e.Message}");
+        }
+
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
     }
 
-    private static void CheckSettings(BackupHostOptions hostOptions, FunctionKeyOptions keys, ControlOptions control, TaskHubSettings taskHub)
-    {
-        var anyKey = keys.FunctionKeys.Concat(keys.AdminKeys).Any(k => !string.IsNullOrWhiteSpace(k));
-        if (!anyKey && !hostOptions.AllowAnonymous)
-        {
-            throw new HostStartupException(
-                "No keys are configured, so every route would be open. Set BackupFunctions:Keys:FunctionKeys:0 and " +
-                "BackupFunctions:Keys:AdminKeys:0 (env: BackupFunctions__Keys__AdminKeys__0), or, for local use only, " +
-                "BackupFunctions:Host:AllowAnonymous=true.");
-        }
-
-        if (string.IsNullOrWhiteSpace(control.ConnectionString))
-        {
-            throw new HostStartupException(
-                "BackupFunctions:Control:ConnectionString is not set: give the Npgsql connection string of the control database " +
-                "(it holds the catalog and the schedules' state; it may be the backed-up server, in its own database).");
-        }
-
-        if (taskHub.Validate() is { Count: > 0 } problems)
-        {
-            throw new HostStartupException(string.Join(" ", problems));
-        }
-    }
-
     private static void AddServices(
         IServiceCollection services, IConfiguration configuration, BackupHostOptions hostOptions, HostMode mode,
-        TaskHubSettings taskHub, ScheduleCatalog schedules, IReadOnlyList<ServiceDescriptor> overrides)
+        TaskHubSettings taskHub, ScheduleCatalog schedules, BackupFunctionsOptions product, IReadOnlyList<ServiceDescriptor> overrides)
     {
         services.AddSingleton(mode);
         services.AddOptions<BackupHostOptions>().Bind(configuration.GetSection(BackupHostOptions.SectionName));
@@ -143,7 +118,6 @@ public static class HostApp
         // The worker hands back its leases on stop; give it its grace period and then some.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
 
-        var product = ProductWorkflows.Bind(configuration);
         if (hostOptions.RegisterProductWorkflows)
         {
             ProductWorkflows.AddServices(services, product);

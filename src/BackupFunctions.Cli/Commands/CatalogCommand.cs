@@ -13,7 +13,8 @@ public static class CatalogCommand
         var rebuild = new Command("rebuild", "Rebuild the catalog (BackupFunctions:Control:ConnectionString) from the manifests in the targets.");
         rebuild.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
-            var env = ctx.CreateEnvironment();
+            // A rebuild reads only the targets: it runs where the source is gone too.
+            var env = ctx.CreateEnvironment(forBackups: false);
             var control = env.Options.Control;
             if (string.IsNullOrWhiteSpace(control.ConnectionString))
             {

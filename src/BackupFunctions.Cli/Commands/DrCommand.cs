@@ -40,7 +40,7 @@ public static class DrCommand
                 throw new UsageException("Standard input is not a terminal, so approval cannot be asked: pass --yes to approve up front.");
             }
 
-            var env = ctx.CreateEnvironment(requireSource: false);
+            var env = ctx.CreateEnvironment(forBackups: false);
             var server = PgConnectionInfo.FromConnectionString(parse.GetValue(to)!);
             var request = new DisasterRecoveryRequest
             {

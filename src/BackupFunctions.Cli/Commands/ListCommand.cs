@@ -14,7 +14,7 @@ public static class ListCommand
         var command = new Command("list", "List the backups found in the configured targets (newest first).") { database };
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
-            var env = ctx.CreateEnvironment();
+            var env = ctx.CreateEnvironment(forBackups: false);
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
             if (ctx.Output.Json)
             {

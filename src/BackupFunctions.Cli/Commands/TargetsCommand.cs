@@ -12,7 +12,7 @@ public static class TargetsCommand
         var init = new Command("init", "Create the bucket, container or directory of every configured target when missing.");
         init.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
-            var options = ctx.LoadOptions();
+            var options = ctx.LoadOptions(forBackups: false);
             var results = new List<object>();
             var failed = false;
             foreach (var target in options.Targets)

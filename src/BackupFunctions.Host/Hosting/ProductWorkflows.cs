@@ -1,7 +1,6 @@
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Configuration;
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupFunctions.Host.Hosting;
@@ -9,13 +8,6 @@ namespace BackupFunctions.Host.Hosting;
 /// <summary>The product's services and orchestrations, as the Workflows project composes them, over one settings object.</summary>
 internal static class ProductWorkflows
 {
-    public static BackupFunctionsOptions Bind(IConfiguration configuration)
-    {
-        var options = new BackupFunctionsOptions();
-        configuration.GetSection(BackupFunctionsOptions.SectionName).Bind(options);
-        return options;
-    }
-
     public static void AddServices(IServiceCollection services, BackupFunctionsOptions options) => services.AddBackupWorkflows(options);
 
     public static void AddOrchestrations(DurableTaskRegistry registry, BackupFunctionsOptions options) => registry.AddBackupWorkflows(options);

@@ -1,5 +1,6 @@
 using System.Net;
 using BackupFunctions.Host.Tests.Support;
+using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Testing;
 
 namespace BackupFunctions.Host.Tests.Http;
@@ -23,7 +24,9 @@ public sealed class ProductHostProcessTests
                 .With("BackupFunctions:StagingDirectory", Path.Combine(staging.FullName, "staging"))
                 .With("BackupFunctions:Targets:0:Name", "local")
                 .With("BackupFunctions:Targets:0:Type", "filesystem")
-                .With("BackupFunctions:Targets:0:Path", Path.Combine(staging.FullName, "target"));
+                .With("BackupFunctions:Targets:0:Path", Path.Combine(staging.FullName, "target"))
+                .With("BackupFunctions:Keys:KeyFile", Path.Combine(staging.FullName, "kek.json"));
+            KeyFile.Generate(Path.Combine(staging.FullName, "kek.json"), "product-key", current: true);
             var host = await HostProcess.StartAsync(settings);
             await using (host)
             {
@@ -59,5 +62,43 @@ public sealed class ProductHostProcessTests
             .With("BackupFunctions:Keys:FunctionKeys:0", null).With("BackupFunctions:Keys:AdminKeys:0", null);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => HostProcess.StartAsync(settings));
         Assert.Contains("AllowAnonymous=true", ex.Message);
+    }
+
+    [Fact]
+    public async Task Bad_settings_stop_the_built_host_with_every_problem_listed_and_no_stack_trace()
+    {
+        var dir = Directory.CreateTempSubdirectory("bf-host-bad-");
+        try
+        {
+            var missingKeyFile = Path.Combine(dir.FullName, "no-such-kek.json");
+            var settings = HostSettings.For(TestServices.PgConnectionString("never_used"), HostSettings.NewHub(), productWorkflows: true)
+                .With("BackupFunctions:Source:ConnectionString", TestServices.PgConnectionString("never_used"))
+                .With("BackupFunctions:Keys:KeyFile", missingKeyFile)
+                .With("BackupFunctions:Targets:0:Name", "tape")
+                .With("BackupFunctions:Targets:0:Type", "tape-drive")
+                .With("BackupFunctions:Targets:1:Name", "local")
+                .With("BackupFunctions:Targets:1:Type", "filesystem")
+                .With("BackupFunctions:Targets:1:Path", dir.FullName)
+                .With("BackupFunctions:Targets:1:MaxConcurrency", "lots")
+                .With("BackupFunctions:Dump:Jobs", "many")
+                .With("BackupFunctions:TaskHub:PartitionCount", "four");
+
+            var (exitCode, stdout, stderr) = await HostProcess.RunToExitAsync(settings);
+
+            Assert.Equal(2, exitCode);
+            Assert.StartsWith("BackupFunctions host cannot start: 5 problems in the settings:", stderr);
+            Assert.Contains($"Key file '{missingKeyFile}' does not exist", stderr);
+            Assert.Contains("Target 'tape' has Type 'tape-drive'; use one of: filesystem, s3, azureblob.", stderr);
+            Assert.Contains("'BackupFunctions:Targets:1:MaxConcurrency'", stderr);
+            Assert.Contains("'BackupFunctions:Dump:Jobs'", stderr);
+            Assert.Contains("'BackupFunctions:TaskHub:PartitionCount'", stderr);
+            Assert.DoesNotContain("   at ", stderr + stdout);
+            Assert.DoesNotContain("Unhandled exception", stderr + stdout);
+            Assert.DoesNotContain("listening", stdout);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

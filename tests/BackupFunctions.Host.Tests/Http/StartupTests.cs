@@ -110,4 +110,27 @@ public sealed class StartupTests
         // Without the product workflows there is no catalog: a clear 503, not a crash.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/api/backups")).StatusCode);
     }
+
+    [Fact]
+    public void With_the_product_workflows_a_missing_source_key_and_target_are_all_named_at_once()
+    {
+        var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub(), productWorkflows: true);
+        var ex = Assert.Throws<HostStartupException>(() => TestHost.Build(settings));
+        Assert.Equal(3, ex.Problems.Count);
+        Assert.Contains(ex.Problems, p => p.Contains("BackupFunctions:Source:ConnectionString is not set", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("BackupFunctions:Targets is empty", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("No key-encryption key configured", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_in_the_host_settings_is_named_not_thrown()
+    {
+        var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub())
+            .With("BackupFunctions:Host:RunTimers", "sometimes")
+            .With("BackupFunctions:Host:ReadinessCacheDuration", "-00:00:01");
+        var ex = Assert.Throws<HostStartupException>(() => TestHost.Build(settings));
+        Assert.Equal(2, ex.Problems.Count);
+        Assert.Contains(ex.Problems, p => p.Contains("'BackupFunctions:Host:RunTimers'", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("ReadinessCacheDuration must not be negative", StringComparison.Ordinal));
+    }
 }

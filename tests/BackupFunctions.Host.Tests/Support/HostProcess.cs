@@ -33,30 +33,7 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public static async Task<HostProcess> StartAsync(IDictionary<string, string?> settings, HostEntry entry = HostEntry.Product)
     {
-        var dir = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(dir, entry == HostEntry.Product ? "BackupFunctions.Host.dll" : "BackupFunctions.Host.Tests.dll"));
-        if (entry == HostEntry.TestRecorder)
-        {
-            start.ArgumentList.Add(TestHostProgram.Flag);
-        }
-
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        var host = new HostProcess(Process.Start(start)!);
+        var host = new HostProcess(Process.Start(StartInfo(settings, entry))!);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string? line)
         {
@@ -94,6 +71,56 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
 
         return host;
+    }
+
+    /// <summary>
+    /// Runs a host that is expected to refuse its settings: waits (at most a minute) for it to exit and returns its
+    /// exit code and what it wrote to stdout and stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunToExitAsync(IDictionary<string, string?> settings)
+    {
+        using var process = Process.Start(StartInfo(settings, HostEntry.Product))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("The host did not exit within a minute; it accepted settings it should have refused.");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(IDictionary<string, string?> settings, HostEntry entry)
+    {
+        var dir = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(dir, entry == HostEntry.Product ? "BackupFunctions.Host.dll" : "BackupFunctions.Host.Tests.dll"));
+        if (entry == HostEntry.TestRecorder)
+        {
+            start.ArgumentList.Add(TestHostProgram.Flag);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        return start;
     }
 
     public HttpClient Client(string? key = null)
