@@ -4,6 +4,7 @@ using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Targets;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Preflight;
 using BackupFunctions.Workflows.Restore.Merge;
 
 namespace BackupFunctions.Cli;
@@ -14,10 +15,11 @@ public static class ErrorMapping
     public static (int ExitCode, string Message) Map(Exception e) => e switch
     {
         UsageException or UnknownTargetException => (ExitCodes.Usage, e.Message),
-        TargetConfigurationException => (ExitCodes.Failed, e.Message),
+        TargetConfigurationException => (ExitCodes.Usage, e.Message),
         BackupNotFoundException => (ExitCodes.NotFound, e.Message),
         TenantMergeRefusedException => (ExitCodes.Failed, e.Message),
         ArtifactIntegrityException or WrongKeyException or UnknownKeyException => (ExitCodes.Integrity, e.Message),
+        SourcePreflightException => (ExitCodes.Failed, e.Message),
         PgOperationException => (ExitCodes.Failed, e.Message),
         TargetException => (ExitCodes.Failed, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "Cancelled."),

@@ -35,6 +35,7 @@ public static class BackupCommand
 
     private static string Describe(BackupProgress p) => p.Stage switch
     {
+        "preflight" => "preflight: checking the source (pg_dump version, row-level security)",
         "dump" when p.Bytes > 0 => $"dump: {CliOutput.Size(p.Bytes)} read from pg_dump",
         "dump" => "dump: starting pg_dump",
         "failed" => $"{p.Target}: FAILED {p.Error}",

@@ -48,7 +48,7 @@ public sealed class PgToolException : PgOperationException
         PgFailureKind.AuthenticationFailed => conn is null ? "Check the user name and password." : $"Check the password and pg_hba.conf entry for user '{conn.Username}'.",
         PgFailureKind.DatabaseNotFound => conn is null ? "Check the database name." : $"Check the database name '{conn.Database}'.",
         PgFailureKind.ServerVersionMismatch => "The client is older than the server: install the PostgreSQL client of the server's major version (or newer) and point the client bin directory at it.",
-        PgFailureKind.RowLevelSecurity => "Back up with a role that has BYPASSRLS or owns the tables; --enable-row-security would silently skip rows.",
+        PgFailureKind.RowLevelSecurity => "Back up with a role that has BYPASSRLS or a superuser (owning the tables is enough only without FORCE ROW LEVEL SECURITY); --enable-row-security would silently skip rows.",
         PgFailureKind.PermissionDenied => "Grant the backup role read access to every object (or use a superuser / pg_read_all_data).",
         PgFailureKind.ToolNotFound => "Install the PostgreSQL client package (e.g. postgresql-client-15) or configure the client bin directory.",
         _ => null,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Preflight;
 
 namespace BackupFunctions.Workflows.Operations;
 
@@ -21,6 +22,10 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         var createdAt = DateTimeOffset.UtcNow;
         var backupId = ObjectKeys.NewBackupId(createdAt);
         var request = new DumpRequest(backupId, createdAt, database);
+
+        // Refusals that need no dump (a server newer than every pg_dump, rows RLS would hide) come before any bytes move.
+        progress?.Report(new BackupProgress("preflight", null, 0, null));
+        await SourcePreflight.RunAsync(env.Source(database), env.Tools.Locator, fullBackup: true, ct).ConfigureAwait(false);
 
         progress?.Report(new BackupProgress("dump", null, 0, null));
         var dumpProgress = progress is null ? null : new Progress<PipelineProgress>(p =>
