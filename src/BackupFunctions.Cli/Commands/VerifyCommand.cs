@@ -16,7 +16,7 @@ public static class VerifyCommand
         var command = new Command("verify", "Read every stored copy back, check its SHA-256, decrypt and decompress it.") { backup, database };
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
-            var env = ctx.CreateEnvironment();
+            var env = ctx.CreateEnvironment(forBackups: false);
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
             var entry = catalog.Resolve(parse.GetValue(backup)!);
             ctx.Output.Step($"verifying {entry.BackupId} in {string.Join(", ", entry.FoundIn)}");
@@ -31,7 +31,7 @@ public static class VerifyCommand
                     .AddColumn("target").AddColumn("size").AddColumn("intact").AddColumn("seconds").AddColumn("detail");
                 foreach (var c in result.Copies)
                 {
-                    table.AddRow(Markup.Escape(c.Target), CliOutput.Size(c.Bytes), c.Intact ? "[green]yes[/]" : c.Unreachable ? "[yellow]unreadable[/]" : "[red]NO[/]",
+                    table.AddRow(Markup.Escape(c.Target), c.SizeUnknown ? "unreadable" : CliOutput.Size(c.Bytes), c.Intact ? "[green]yes[/]" : c.Unreachable ? "[yellow]unreadable[/]" : "[red]NO[/]",
                         c.Duration.TotalSeconds.ToString("F1"), Markup.Escape(c.Error ?? ""));
                 }
 

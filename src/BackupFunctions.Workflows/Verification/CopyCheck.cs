@@ -11,4 +11,7 @@ public sealed record CopyCheck(string Target, string ObjectKey, bool Intact, lon
     /// copy itself, which is a different alarm from damaged bytes or a key that does not open them.
     /// </summary>
     public bool Unreachable { get; init; }
+
+    /// <summary>The copy could not be read, so <see cref="Bytes"/> is no size at all (show "unreadable", not 0 B).</summary>
+    public bool SizeUnknown { get; init; }
 }

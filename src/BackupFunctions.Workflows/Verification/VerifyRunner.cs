@@ -39,10 +39,26 @@ public sealed class VerifyRunner(BackupEnvironment env)
         catch (Exception e) when (e is TargetException or ArtifactIntegrityException or UnknownKeyException or WrongKeyException)
         {
             // A missing object is a lost copy; any other target error says nothing about the stored bytes.
-            return new CopyCheck(target.Name, key, false, 0, null, sw.Elapsed, e.Message)
+            var unreachable = e is TargetException and not TargetNotFoundException;
+            var size = e is TargetException ? null : await StoredSizeAsync(target, key, ct).ConfigureAwait(false);
+            return new CopyCheck(target.Name, key, false, size ?? 0, null, sw.Elapsed, e.Message)
             {
-                Unreachable = e is TargetException and not TargetNotFoundException,
+                Unreachable = unreachable,
+                SizeUnknown = size is null,
             };
+        }
+    }
+
+    /// <summary>The size of a damaged copy as the target stores it (a person compares it with the manifest's); null when it cannot be read.</summary>
+    private static async Task<long?> StoredSizeAsync(IBackupTarget target, string key, CancellationToken ct)
+    {
+        try
+        {
+            return (await target.StatAsync(key, ct).ConfigureAwait(false))?.Size;
+        }
+        catch (TargetException)
+        {
+            return null;
         }
     }
 }

@@ -79,7 +79,7 @@ public sealed class TenantMergeRunner(BackupEnvironment env)
                 catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
                 {
                     // This copy is unreachable or damaged; psql never committed, so the database is as before.
-                    attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed));
+                    attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
                     progress?.Report($"{target.Name} failed: {e.Message}");
                 }
                 catch (PgToolException e) when (e.Tool == PgTool.Psql && e.Message.Contains(RowCheckFailed, StringComparison.Ordinal))
