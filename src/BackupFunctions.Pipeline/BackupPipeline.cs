@@ -138,9 +138,10 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
     /// pg_dumpall --globals-only (roles, memberships, tablespaces) through the same encoder: a full
     /// backup stores it next to the database dump so a restore onto a fresh server can recreate the
     /// roles first. Role passwords are left out unless <paramref name="includeRolePasswords"/>.
+    /// <paramref name="appendSql"/> (SQL comments only, e.g. which roles the database uses) is added after the script.
     /// </summary>
     public async Task<ArtifactEncodeResult> DumpGlobalsAsync(PgConnectionInfo server, Stream output, ArtifactEncodeOptions options,
-        bool includeRolePasswords = false, PgClientInstallation? client = null, CancellationToken ct = default)
+        bool includeRolePasswords = false, PgClientInstallation? client = null, CancellationToken ct = default, string? appendSql = null)
     {
         await new DatabaseInspector(server).CanConnectAsync(ct).ConfigureAwait(false);
         var args = new List<string> { "--globals-only" };
@@ -148,7 +149,18 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         await using var dump = runner.Start(PgTool.PgDumpAll, server, args, client: client);
         try
         {
-            return await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options, token => dump.WaitForSuccessAsync(token), null, ct, dump.Kill).ConfigureAwait(false);
+            if (appendSql is null)
+            {
+                return await ArtifactEncoder.EncodeAsync(dump.StandardOutput, output, options, token => dump.WaitForSuccessAsync(token), null, ct, dump.Kill).ConfigureAwait(false);
+            }
+
+            // The globals are a few kilobytes: read them whole, so the appendix follows only a script pg_dumpall finished.
+            using var script = new MemoryStream();
+            await dump.StandardOutput.CopyToAsync(script, ct).ConfigureAwait(false);
+            await dump.WaitForSuccessAsync(ct).ConfigureAwait(false);
+            await script.WriteAsync(System.Text.Encoding.UTF8.GetBytes("\n" + appendSql + "\n"), ct).ConfigureAwait(false);
+            script.Position = 0;
+            return await ArtifactEncoder.EncodeAsync(script, output, options, null, null, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not PgToolException)
         {

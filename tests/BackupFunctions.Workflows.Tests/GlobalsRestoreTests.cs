@@ -16,12 +16,22 @@ public sealed class GlobalsRestoreTests : IAsyncLifetime
 {
     private readonly string _owner = "bf_owner_" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _reader = "bf_reader_" + Guid.NewGuid().ToString("N")[..8];
+
+    // A member of a role the database uses: it reaches the database through that role, so a restore needs it too.
+    private readonly string _member = "bf_member_" + Guid.NewGuid().ToString("N")[..8];
+
+    // A role of the same cluster that owns nothing in the database and holds no grant in it.
+    private readonly string _stranger = "bf_stranger_" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _destination = "globals_" + Guid.NewGuid().ToString("N")[..12];
     private TempDatabase _source = null!;
 
     public async Task InitializeAsync()
     {
-        await Admin($"CREATE ROLE {_owner} LOGIN CONNECTION LIMIT 7; CREATE ROLE {_reader} NOLOGIN; GRANT {_reader} TO {_owner};");
+        await Admin($"""
+            CREATE ROLE {_owner} LOGIN CONNECTION LIMIT 7; CREATE ROLE {_reader} NOLOGIN; GRANT {_reader} TO {_owner};
+            CREATE ROLE {_member} LOGIN; GRANT {_reader} TO {_member};
+            CREATE ROLE {_stranger} LOGIN; GRANT {_stranger} TO {_member};
+            """);
         _source = await TempDatabase.CreateAsync("glob");
         await _source.ExecuteAsync($"""
             CREATE TABLE public.invoices (id int PRIMARY KEY, total numeric NOT NULL);
@@ -35,7 +45,7 @@ public sealed class GlobalsRestoreTests : IAsyncLifetime
     {
         await Sql.DropDatabaseAsync(_destination);
         await _source.DisposeAsync();
-        await Admin($"DROP ROLE IF EXISTS {_owner}; DROP ROLE IF EXISTS {_reader};");
+        await Admin($"DROP ROLE IF EXISTS {_owner}; DROP ROLE IF EXISTS {_member}; DROP ROLE IF EXISTS {_stranger}; DROP ROLE IF EXISTS {_reader};");
     }
 
     [Fact]
@@ -45,12 +55,18 @@ public sealed class GlobalsRestoreTests : IAsyncLifetime
         Assert.NotNull(entry.Manifest.GlobalsArtifact);
         await _source.DisposeAsync();
         _source = await TempDatabase.CreateAsync("glob_empty");
-        await Admin($"DROP ROLE {_owner}; DROP ROLE {_reader};");
+        await Admin($"DROP ROLE {_owner}; DROP ROLE {_member}; DROP ROLE {_stranger}; DROP ROLE {_reader};");
 
         var result = await RestoreAsync(entry);
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal([_owner, _reader], result.RolesCreated.Order(StringComparer.Ordinal));
+        // The owner and the grantee the database uses, and the member of the grantee; not the role that only the
+        // member belongs to, which the database never mentions: that one is listed, not created.
+        Assert.Equal([_member, _owner, _reader], result.RolesCreated.Order(StringComparer.Ordinal));
+        Assert.Contains(_stranger, result.RolesNotCreated);
+        Assert.DoesNotContain(_stranger, result.RolesCreated);
+        Assert.False(await Scalar<bool>("postgres", $"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{_stranger}')"));
+        Assert.True(await Scalar<bool>("postgres", $"SELECT pg_has_role('{_member}', '{_reader}', 'MEMBER')"));
         Assert.Equal(50L, result.RestoredRowCounts["public.invoices"]);
         Assert.Equal(_owner, await Scalar<string>(_destination, "SELECT tableowner FROM pg_tables WHERE tablename = 'invoices'"));
         Assert.True(await Scalar<bool>("postgres", $"SELECT rolcanlogin AND rolconnlimit = 7 FROM pg_roles WHERE rolname = '{_owner}'"));
@@ -88,6 +104,19 @@ public sealed class GlobalsRestoreTests : IAsyncLifetime
         Assert.Equal(["app", "Weird \"Name\""], script.Roles.Select(r => r.Name));
         Assert.Equal(["CREATE ROLE app;", "ALTER ROLE app WITH NOSUPERUSER INHERIT LOGIN;"], script.Roles[0].Statements);
         Assert.Equal(["GRANT app TO \"Weird \"\"Name\"\"\" WITH INHERIT TRUE;"], script.Roles[1].Memberships);
+        Assert.Equal(["app"], script.Roles[1].MemberOf);
+        Assert.Null(script.RolesUsedByDatabase);
+    }
+
+    [Fact]
+    public void The_globals_parser_reads_the_roles_the_database_uses_from_the_marker_line()
+    {
+        var script = GlobalsScript.Parse($""""
+            CREATE ROLE app;
+            {DatabaseRoleUsage.Marker} app "Weird ""Name""" postgres
+            """");
+
+        Assert.Equal(["Weird \"Name\"", "app", "postgres"], script.RolesUsedByDatabase!.Order(StringComparer.Ordinal));
     }
 
     private async Task<CatalogEntry> BackUpAsync()

@@ -35,7 +35,7 @@ public static class RestoreCommand
                 throw new UsageException("--replace-tenant-rows applies only with --merge.");
             }
 
-            var env = ctx.CreateEnvironment();
+            var env = ctx.CreateEnvironment(forBackups: false);
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
             if (parse.GetValue(merge))
             {
@@ -46,7 +46,8 @@ public static class RestoreCommand
             ctx.Output.Step($"restoring {entry.BackupId} ({entry.Manifest.Database}) into {destination}");
             var result = await new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct);
             Render(ctx, result);
-            return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+            // Every copy tried was damaged (or one was, and the others could not be read): the same alarm as verify's.
+            return result.Succeeded ? ExitCodes.Success : result.NothingRestoredAndDamaged ? ExitCodes.Integrity : ExitCodes.Failed;
         }));
         return command;
     }
@@ -81,6 +82,8 @@ public static class RestoreCommand
                 result.Attempts,
                 result.Mismatches,
                 rowCounts = result.RestoredRowCounts,
+                result.RolesCreated,
+                result.RolesNotCreated,
                 result.Warnings,
                 result.Error,
             });
@@ -92,7 +95,14 @@ public static class RestoreCommand
             ctx.Output.Progress.MarkupLine($"[yellow]{Markup.Escape(a.Target)} failed:[/] {Markup.Escape(a.Error ?? "")}");
         }
 
-        var table = new Table().Title($"Restore of {result.BackupId} into {result.TargetDatabase} (served by {result.ServedBy ?? "none"}{(result.Mode is null ? "" : ", " + result.Mode)})")
+        if (result.ServedBy is null)
+        {
+            // Nothing was restored: a table of row counts would compare the manifest with nothing.
+            ctx.Output.Console.MarkupLine($"[red]restore failed, nothing was restored:[/] {Markup.Escape(result.Error ?? "")}");
+            return;
+        }
+
+        var table = new Table().Title($"Restore of {result.BackupId} into {result.TargetDatabase} (served by {result.ServedBy}{(result.Mode is null ? "" : ", " + result.Mode)})")
             .AddColumn("table").AddColumn(new TableColumn("in manifest").RightAligned()).AddColumn(new TableColumn("restored").RightAligned()).AddColumn("");
         foreach (var name in result.ExpectedRowCounts.Keys.Union(result.RestoredRowCounts.Keys).Order(StringComparer.Ordinal))
         {

@@ -39,6 +39,10 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits) 
             return new RestoreRunSummary(manifest.BackupId, destination.Database, result.Succeeded, result.ServedBy,
                 result.ExpectedRowCounts.Count, result.RestoredRowCounts.Values.Sum(),
                 result.Mismatches.Select(m => $"{m.Table}: manifest {m.Expected?.ToString() ?? "-"}, restored {m.Actual?.ToString() ?? "-"}").ToList(),
-                false, Math.Round(result.Duration.TotalSeconds, 2), result.Error);
+                false, Math.Round(result.Duration.TotalSeconds, 2), result.Error)
+            {
+                RolesCreated = result.RolesCreated,
+                RolesNotCreated = result.RolesNotCreated,
+            };
         });
 }

@@ -23,4 +23,10 @@ public sealed record RestoreRunSummary(
 
     /// <summary>A merge's warnings (shared tables not merged, sequence entries not applied).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Roles the restore created on the destination (used by the database, or members of such roles).</summary>
+    public IReadOnlyList<string> RolesCreated { get; init; } = [];
+
+    /// <summary>Roles of the source cluster missing on the destination that the database does not use: not created.</summary>
+    public IReadOnlyList<string> RolesNotCreated { get; init; } = [];
 }

@@ -4,6 +4,7 @@ using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Pipeline.Streams;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace BackupFunctions.Workflows.Operations;
 
@@ -108,9 +109,19 @@ public static class DumpToStaging
         try
         {
             using var buffer = new MemoryStream();
+            string? rolesUsed = null;
+            try
+            {
+                rolesUsed = await DatabaseRoleUsage.MarkerLineAsync(source, ct).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // Without the list a restore recreates every missing role of the cluster, as backups before it did.
+            }
+
             // One thread is plenty for a few kilobytes, and leaves the cores to the main dump.
             var globals = await pipeline.DumpGlobalsAsync(source, buffer, encode with { CompressionThreads = 0 },
-                env.Options.Source.IncludeRolePasswords, client: null, ct).ConfigureAwait(false);
+                env.Options.Source.IncludeRolePasswords, client: null, ct, appendSql: rolesUsed).ConfigureAwait(false);
             if (buffer.Length > MaxGlobalsBytes)
             {
                 return new(null, null, $"Cluster globals are {buffer.Length} bytes encrypted, more than {MaxGlobalsBytes}; not stored in the manifest.");

@@ -8,9 +8,19 @@ namespace BackupFunctions.Workflows.Restore;
 /// </summary>
 public sealed partial class GlobalsScript
 {
-    private GlobalsScript(IReadOnlyList<RoleDefinition> roles) => Roles = roles;
+    private GlobalsScript(IReadOnlyList<RoleDefinition> roles, IReadOnlySet<string>? rolesUsed)
+    {
+        Roles = roles;
+        RolesUsedByDatabase = rolesUsed;
+    }
 
     public IReadOnlyList<RoleDefinition> Roles { get; }
+
+    /// <summary>
+    /// The roles the backed-up database uses (owners, grantees, policy roles, role settings), by name; null for
+    /// backups taken before this was recorded.
+    /// </summary>
+    public IReadOnlySet<string>? RolesUsedByDatabase { get; }
 
     public static GlobalsScript Parse(string sql)
     {
@@ -27,10 +37,15 @@ public sealed partial class GlobalsScript
             return role;
         }
 
+        HashSet<string>? used = null;
         foreach (var raw in sql.Split('\n'))
         {
             var line = raw.Trim();
-            if (CreateRole().Match(line) is { Success: true } create)
+            if (line.StartsWith(Operations.DatabaseRoleUsage.Marker, StringComparison.Ordinal))
+            {
+                used = [.. Identifiers().Matches(line[Operations.DatabaseRoleUsage.Marker.Length..]).Select(m => Unquote(m.Value))];
+            }
+            else if (CreateRole().Match(line) is { Success: true } create)
             {
                 Get(create.Groups["role"].Value).Statements.Insert(0, line);
             }
@@ -41,11 +56,15 @@ public sealed partial class GlobalsScript
             else if (Grant().Match(line) is { Success: true } grant)
             {
                 // The grantor may not exist on the destination; the restoring role grants instead.
-                Get(grant.Groups["member"].Value).Memberships.Add($"GRANT {grant.Groups["role"].Value} TO {grant.Groups["member"].Value}{GrantedBy().Replace(grant.Groups["rest"].Value, "")};");
+                var member = Get(grant.Groups["member"].Value);
+                member.MemberOf.Add(Unquote(grant.Groups["role"].Value));
+                member.Memberships.Add($"GRANT {grant.Groups["role"].Value} TO {grant.Groups["member"].Value}{GrantedBy().Replace(grant.Groups["rest"].Value, "")};");
             }
         }
 
-        return new GlobalsScript(order.Select(n => byName[n]).Where(r => r.Statements.Count > 0 && r.Statements[0].StartsWith("CREATE ROLE", StringComparison.Ordinal)).ToList());
+        return new GlobalsScript(
+            order.Select(n => byName[n]).Where(r => r.Statements.Count > 0 && r.Statements[0].StartsWith("CREATE ROLE", StringComparison.Ordinal)).ToList(),
+            used);
     }
 
     private static string Unquote(string ident) =>
@@ -62,6 +81,9 @@ public sealed partial class GlobalsScript
     [GeneratedRegex($"^GRANT (?<role>{Ident}) TO (?<member>{Ident})(?<rest>.*);$")]
     private static partial Regex Grant();
 
+    [GeneratedRegex(Ident)]
+    private static partial Regex Identifiers();
+
     [GeneratedRegex(" GRANTED BY .*$")]
     private static partial Regex GrantedBy();
 }
@@ -72,4 +94,7 @@ public sealed record RoleDefinition(string Identifier, string Name)
     public List<string> Statements { get; } = [];
 
     public List<string> Memberships { get; } = [];
+
+    /// <summary>The roles granted to this one (by name), in the same order as <see cref="Memberships"/>.</summary>
+    public List<string> MemberOf { get; } = [];
 }

@@ -53,10 +53,15 @@ public sealed class RestoreRunner(BackupEnvironment env)
     {
         var manifest = entry.Manifest;
 
-        var rolesCreated = await GlobalsRestorer.CreateMissingRolesAsync(manifest, env.Keys, destination, ct).ConfigureAwait(false);
-        if (rolesCreated.Count > 0)
+        var roles = await GlobalsRestorer.CreateMissingRolesAsync(manifest, env.Keys, destination, ct).ConfigureAwait(false);
+        if (roles.Created.Count > 0)
         {
-            progress?.Report($"created missing roles (without passwords): {string.Join(", ", rolesCreated)}");
+            progress?.Report($"created missing roles (without passwords): {string.Join(", ", roles.Created)}");
+        }
+
+        if (roles.NotCreated.Count > 0)
+        {
+            progress?.Report($"not created, the database does not use them: {string.Join(", ", roles.NotCreated)}");
         }
 
         var attempts = new List<RestoreAttempt>();
@@ -91,7 +96,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
             {
                 // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, had not
                 // started: the staged copy is checked whole first), so the database is as before.
-                attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed));
+                attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
                 progress?.Report($"{target.Name} failed: {e.Message}");
             }
         }
@@ -103,7 +108,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
                 ? "No configured target holds a copy of this backup."
                 : "Every target that holds a copy failed: " + string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Error}"));
             return new RestoreRunResult(manifest.BackupId, destination.Database, false, null, attempts, expected,
-                new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = rolesCreated };
+                new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated };
         }
 
         progress?.Report("comparing row counts");
@@ -112,7 +117,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
         var mismatches = RowCountComparer.Compare(expected, actual);
         return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
             mismatches, restored.Warnings, sw.Elapsed,
-            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = rolesCreated, Mode = restored.Mode };
+            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated, Mode = restored.Mode };
     }
 
     private static async Task DropDatabaseAsync(PgConnectionInfo destination)
