@@ -4,7 +4,7 @@ using 'main.bicep'
 
 param namePrefix = 'bfdev'
 param sourceDatabases = ['app']
-param kekId = 'dev-2026-01'
+param kekId = 'dev202601'
 
 param s3Targets = [
   {

@@ -70,9 +70,12 @@ param azureTarget azureBackupTarget = {
   keepDays: 30
 }
 
-@description('Key id of the key-encryption key new backups use (letters, digits, dashes); its value is the Key Vault secret kek-<id>.')
+@description('Key id of the key-encryption key new backups use: letters and digits only (it is part of the app setting BF_KEK_<id> and of the Key Vault secret kek-<id>).')
 @minLength(1)
 param kekId string
+
+@description('Ids of earlier key-encryption keys: still read, so the backups they protect stay restorable after a rotation (docs/deploy.md).')
+param previousKekIds string[] = []
 
 @description('Days a backup is kept on a target without its own keepDays.')
 @minValue(1)
@@ -245,6 +248,7 @@ module functionApp 'modules/function-app.bicep' = {
       sourceDatabases: sourceDatabases
       tenantIds: tenantIds
       kekId: kekId
+      previousKekIds: previousKekIds
       s3Targets: s3Targets
       azureTarget: azureTarget
       azureTargetBlobEndpoint: backupStorage.?outputs.blobEndpoint ?? ''

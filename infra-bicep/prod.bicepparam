@@ -6,7 +6,9 @@ using 'main.bicep'
 param namePrefix = 'bfprod'
 param sourceDatabases = ['app', 'billing']
 param tenantIds = ['tenant-a', 'tenant-b']
-param kekId = 'prod-2026-01'
+param kekId = 'prod202607'
+// Rotated in July 2026: backups made before it still need the earlier key.
+param previousKekIds = ['prod202601']
 
 param s3Targets = [
   {

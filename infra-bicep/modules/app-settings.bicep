@@ -20,8 +20,10 @@ type appSettingsInput = {
   sourceDatabases: string[]
   @description('Tenants the scheduled tenant backup covers.')
   tenantIds: string[]
-  @description('The id of the key-encryption key new backups use; its value is the Key Vault secret kek-<id>.')
+  @description('The id of the key-encryption key new backups use (letters and digits: it is part of an app setting name and a secret name); its value is the Key Vault secret kek-<id>.')
   kekId: string
+  @description('Ids of earlier key-encryption keys, kept so backups they protect stay readable after a rotation.')
+  previousKekIds: string[]
   s3Targets: s3Target[]
   azureTarget: azureBackupTarget
   @description('The backup account blob endpoint (https://<account>.blob.core.windows.net/); empty when there is none.')
@@ -120,6 +122,7 @@ func appSettings(input appSettingsInput) object => merge([
     BackupFunctions__Tenants__SessionSetting: input.tenantSessionSetting
     BackupFunctions__Scratch__DatabasePrefix: input.scratchDatabasePrefix
   }
+  merge(map(input.previousKekIds, id => { 'BF_KEK_${id}': keyVaultReference(input.keyVaultName, 'kek-${id}') }))
   indexed('BackupFunctions__Source__Databases', input.sourceDatabases)
   indexed('BackupFunctions__Tenants__TenantIds', input.tenantIds)
   merge(map(range(0, length(input.s3Targets)), i => s3TargetSettings(i, input.s3Targets[i], input.keyVaultName)))

@@ -30,7 +30,8 @@ public sealed class BicepAppSettings
           control: { host: 'bfprobe-pg.postgres.database.azure.com', database: 'backupfunctions_control', user: 'bfprobe-func', catalogSchema: 'bf_catalog' }
           sourceDatabases: ['app', 'billing']
           tenantIds: ['tenant-a']
-          kekId: 'probe-2026-01'
+          kekId: 'probe202607'
+          previousKekIds: ['probe202601']
           s3Targets: [
             { name: 'aws', provider: 'aws', endpoint: '', region: 'eu-west-1', bucket: 'b', prefix: 'p/', keepDays: 30 }
             { name: 'r2', provider: 'r2', endpoint: 'https://acct.r2.cloudflarestorage.com', region: 'auto', bucket: 'b', prefix: 'p/', keepDays: 365 }

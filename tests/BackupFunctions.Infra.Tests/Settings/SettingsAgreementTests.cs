@@ -42,10 +42,19 @@ public sealed class SettingsAgreementTests(BicepAppSettings bicep, CompiledTempl
     public void SecretsAreKeyVaultReferences()
     {
         Problems.AssertNone(SettingsAgreement.SecretsNotInKeyVault(bicep.Settings, BicepAppSettings.VaultName));
-        // The probe has three S3 targets: six credentials, a key-encryption key and the source connection string.
-        Assert.Equal(8, bicep.Settings.Keys.Count(SettingsAgreement.IsSecret));
+        // The probe has three S3 targets: six credentials, two key-encryption keys and the source connection string.
+        Assert.Equal(9, bicep.Settings.Keys.Count(SettingsAgreement.IsSecret));
         Assert.Equal("@Microsoft.KeyVault(VaultName=bfprobe-kv;SecretName=s3-r2-secret-key)",
             bicep.Settings.Single(s => s.Value.Contains("s3-r2-secret-key", StringComparison.Ordinal)).Value);
+    }
+
+    [Fact]
+    public void EarlierKeysStayReadableAfterARotation()
+    {
+        Assert.Equal("probe202607", bicep.Settings["BackupFunctions__Keys__CurrentKeyId"]);
+        Assert.Equal("true", bicep.Settings["BackupFunctions__Keys__FromEnvironment"]);
+        Assert.Equal("@Microsoft.KeyVault(VaultName=bfprobe-kv;SecretName=kek-probe202601)", bicep.Settings["BF_KEK_probe202601"]);
+        Assert.Equal("@Microsoft.KeyVault(VaultName=bfprobe-kv;SecretName=kek-probe202607)", bicep.Settings["BF_KEK_probe202607"]);
     }
 
     [Fact]
