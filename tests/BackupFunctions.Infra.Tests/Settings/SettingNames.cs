@@ -17,7 +17,7 @@ internal static partial class SettingNames
         return KeepDays().Replace(name, "KeepDays__<target>");
     }
 
-    /// <summary>The colon form used in docs/settings.md, below BackupFunctions: Targets__N__Bucket → Targets:N:Bucket.</summary>
+    /// <summary>The parts below BackupFunctions, as docs/settings.md writes them with colons: Targets__N__Bucket → [Targets, N, Bucket].</summary>
     public static string[] Segments(string name) =>
         name.StartsWith("BackupFunctions__", StringComparison.Ordinal)
             ? name["BackupFunctions__".Length..].Split("__")

@@ -72,7 +72,7 @@ internal static partial class SettingsAgreement
         foreach (var name in bicep.Keys.Select(SettingNames.Generic).Distinct())
         {
             var segments = SettingNames.Segments(name);
-            if (segments.Length == 1)
+            if (!name.StartsWith("BackupFunctions__", StringComparison.Ordinal))
             {
                 if (!docs.Contains($"`{name}`", StringComparison.Ordinal))
                 {
@@ -82,6 +82,7 @@ internal static partial class SettingsAgreement
                 continue;
             }
 
+            // A top-level setting (BackupFunctions:StagingDirectory) is its own section.
             var section = segments[0];
             var leaf = segments[^1] == "<target>" ? segments[^2] : segments[^1];
             var sectionDocumented = docs.Contains($"BackupFunctions:{section}", StringComparison.Ordinal) || docs.Contains($"`{section}`", StringComparison.Ordinal);
