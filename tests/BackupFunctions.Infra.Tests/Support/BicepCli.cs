@@ -75,7 +75,7 @@ internal static class BicepCli
             "Run `dotnet restore tests/BackupFunctions.Infra.Tests`: its PackageDownload fetches Azure.Bicep.CommandLine.linux-x64.");
     }
 
-    private static void MakeExecutable(string path)
+    internal static void MakeExecutable(string path)
     {
         const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         var mode = File.GetUnixFileMode(path);
