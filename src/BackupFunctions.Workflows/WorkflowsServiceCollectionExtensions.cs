@@ -31,7 +31,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton(sp => new ActivityLimits(
             options.Activities, sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None));
         services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()));
-        services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(options.Control.ConnectionString, options.Control.CatalogSchema));
+        services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(ControlDataSource.Create(options.Control), options.Control.CatalogSchema));
         return services;
     }
 

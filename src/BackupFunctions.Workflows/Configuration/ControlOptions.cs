@@ -11,4 +11,11 @@ public sealed class ControlOptions
 
     /// <summary>The catalog's schema.</summary>
     public string CatalogSchema { get; set; } = "bf_catalog";
+
+    /// <summary>
+    /// How the catalog signs in: <c>Password</c> (the connection string's own) or <c>EntraId</c> (an Entra ID access
+    /// token of the managed identity, or of whoever DefaultAzureCredential finds, as the password; Azure Database for
+    /// PostgreSQL). See <see cref="Catalog.Postgres.ControlDataSource"/>.
+    /// </summary>
+    public string Authentication { get; set; } = Catalog.Postgres.ControlDataSource.Password;
 }

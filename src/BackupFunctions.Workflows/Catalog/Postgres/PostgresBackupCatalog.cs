@@ -15,13 +15,19 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
     private volatile bool _schemaReady;
 
     public PostgresBackupCatalog(string connectionString, string schema = "bf_catalog")
+        : this(NpgsqlDataSource.Create(connectionString), schema)
+    {
+    }
+
+    /// <summary>Over a data source that decides how to sign in (<see cref="ControlDataSource"/>).</summary>
+    public PostgresBackupCatalog(NpgsqlDataSource dataSource, string schema = "bf_catalog")
     {
         if (!SchemaPattern().IsMatch(schema))
         {
             throw new ArgumentException($"Catalog schema '{schema}' must be a lower-case identifier.", nameof(schema));
         }
 
-        _db = NpgsqlDataSource.Create(connectionString);
+        _db = dataSource;
         _s = schema;
     }
 

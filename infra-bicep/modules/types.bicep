@@ -1,0 +1,66 @@
+// Shapes of the parameters that more than one file uses.
+
+@export()
+@description('An S3-compatible backup target. The access key and secret key are never parameters: they live in Key Vault as s3-<name>-access-key and s3-<name>-secret-key.')
+type s3Target = {
+  @description('Unique target name: used in requests, manifests, the catalog and the Key Vault secret names (lower case, digits, dashes).')
+  @minLength(1)
+  @maxLength(20)
+  name: string
+
+  @description('aws, r2 or b2: decides the checksum mode and path-style addressing the store needs.')
+  provider: 'aws' | 'r2' | 'b2'
+
+  @description('The S3 endpoint. Empty for AWS (the SDK picks the regional endpoint); https://<account>.r2.cloudflarestorage.com for R2; https://s3.<region>.backblazeb2.com for B2.')
+  endpoint: string
+
+  @description('Region: the AWS region, auto for R2, the B2 region (e.g. eu-central-003).')
+  region: string
+
+  @description('Bucket name; the bucket must exist.')
+  bucket: string
+
+  @description('Key prefix inside the bucket, e.g. prod/.')
+  prefix: string
+
+  @description('Days a backup is kept on this target (retention).')
+  @minValue(1)
+  keepDays: int
+}
+
+@export()
+@description('The optional Azure Blob backup target: a second storage account reached with the app identity.')
+type azureBackupTarget = {
+  @description('Create the account and add it as a target.')
+  enabled: bool
+
+  @description('Target name in requests, manifests and the catalog.')
+  name: string
+
+  @description('Container the backups go to.')
+  container: string
+
+  @description('Days a deleted blob, version or container can still be restored.')
+  @minValue(1)
+  @maxValue(365)
+  softDeleteDays: int
+
+  @description('Days every version is write-once (version-level immutability, unlocked so it can still be changed). 0: no immutability. Retention cannot delete a backup younger than this.')
+  @minValue(0)
+  immutabilityDays: int
+
+  @description('Days a backup is kept on this target (retention).')
+  @minValue(1)
+  keepDays: int
+}
+
+@export()
+@description('The six schedules: 6-field NCRONTAB, seconds first, UTC.')
+type scheduleSet = {
+  fullBackup: string
+  tenantBackup: string
+  filesBackup: string
+  integrityCheck: string
+  retention: string
+  testRestore: string
+}
