@@ -17,6 +17,8 @@ public static class ErrorMapping
         UsageException or UnknownTargetException => (ExitCodes.Usage, e.Message),
         TargetConfigurationException => (ExitCodes.Usage, e.Message),
         BackupNotFoundException => (ExitCodes.NotFound, e.Message),
+        // Manifests exist but every one is malformed or forged: what is stored cannot be trusted (docs/cli.md).
+        ManifestRejectedException => (ExitCodes.Integrity, e.Message),
         TenantMergeRefusedException => (ExitCodes.Failed, e.Message),
         ArtifactIntegrityException or WrongKeyException or UnknownKeyException => (ExitCodes.Integrity, e.Message),
         SourcePreflightException => (ExitCodes.Failed, e.Message),

@@ -27,7 +27,8 @@ public static class ArtifactDecoder
     /// plaintext, but never the end of it.
     /// </summary>
     internal static async Task<Decoded> DecodeAsync(Stream artifact, KeyRing keys, string? expectedStoredSha256, string? expectedPlainSha256,
-        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, int stageBufferBytes, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, int stageBufferBytes, IProgress<PipelineProgress>? progress, CancellationToken ct,
+        ArtifactExpectation? expected = null)
     {
         var sw = Stopwatch.StartNew();
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: stageBufferBytes, resumeWriterThreshold: stageBufferBytes / 2,
@@ -66,7 +67,7 @@ public static class ArtifactDecoder
             var buffer = ArrayPool<byte>.Shared.Rent(CopySize);
             try
             {
-                await using var reader = await ArtifactReader.OpenAsync(source, keys, expectedStoredSha256, leaveOpen: true, cts.Token).ConfigureAwait(false);
+                await using var reader = await ArtifactReader.OpenAsync(source, keys, expectedStoredSha256, leaveOpen: true, cts.Token, expected).ConfigureAwait(false);
                 var compressed = new MeteredStream(reader, hash: false);
                 await using var plain = CompressionCodec.CreateDecompressor(reader.Header.Compression, compressed);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -133,19 +134,20 @@ public static class ArtifactDecoder
     /// expected hashes: what `backupctl verify` runs. Throws <see cref="ArtifactIntegrityException"/> on any damage.
     /// </summary>
     public static async Task<VerifyResult> VerifyAsync(Stream artifact, KeyRing keys, string? expectedStoredSha256 = null,
-        string? expectedPlainSha256 = null, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+        string? expectedPlainSha256 = null, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default,
+        ArtifactExpectation? expected = null)
     {
         var d = await DecodeAsync(artifact, keys, expectedStoredSha256, expectedPlainSha256, static (_, _) => ValueTask.CompletedTask,
-            4 << 20, progress, ct).ConfigureAwait(false);
+            4 << 20, progress, ct, expected).ConfigureAwait(false);
         return new VerifyResult(d.StoredBytes, d.StoredSha256, d.CompressedBytes, d.PlainBytes, d.PlainSha256, d.Header.KeyId,
             d.Header.Compression, d.Header.ChunkSize, d.Header.Version, d.StartsWithPgDmp, d.Duration);
     }
 
     /// <summary>Decodes an artifact into a plaintext stream (e.g. to a file for inspection).</summary>
     public static async Task<VerifyResult> DecodeToAsync(Stream artifact, KeyRing keys, Stream plaintext, string? expectedStoredSha256 = null,
-        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default, ArtifactExpectation? expected = null)
     {
-        var d = await DecodeAsync(artifact, keys, expectedStoredSha256, null, (m, t) => plaintext.WriteAsync(m, t), 4 << 20, progress, ct).ConfigureAwait(false);
+        var d = await DecodeAsync(artifact, keys, expectedStoredSha256, null, (m, t) => plaintext.WriteAsync(m, t), 4 << 20, progress, ct, expected).ConfigureAwait(false);
         await plaintext.FlushAsync(ct).ConfigureAwait(false);
         return new VerifyResult(d.StoredBytes, d.StoredSha256, d.CompressedBytes, d.PlainBytes, d.PlainSha256, d.Header.KeyId,
             d.Header.Compression, d.Header.ChunkSize, d.Header.Version, d.StartsWithPgDmp, d.Duration);

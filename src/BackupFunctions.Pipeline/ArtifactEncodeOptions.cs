@@ -14,6 +14,8 @@ public sealed record ArtifactEncodeOptions(KeyEncryptionKey Key)
     public int ChunkSize { get; init; } = ArtifactHeader.DefaultChunkSize;
     /// <summary>Bytes buffered between two stages before the faster one waits (memory bound per stage).</summary>
     public int StageBufferBytes { get; init; } = 4 << 20;
+    /// <summary>The backup the artifact belongs to, bound into its header (null only for loose artifacts such as tests and benchmarks).</summary>
+    public ArtifactIdentity? Identity { get; init; }
 
     public int EffectiveLevel => CompressionLevel ?? CompressionCodec.DefaultLevel(Compression);
 }

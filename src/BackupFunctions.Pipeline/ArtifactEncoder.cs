@@ -110,7 +110,8 @@ public static class ArtifactEncoder
             var sink = storedPipe.Writer.AsStream(leaveOpen: true);
             try
             {
-                await using var artifact = new ArtifactWriter(sink, options.Key, options.Compression, options.EffectiveLevel, options.ChunkSize);
+                await using var artifact = new ArtifactWriter(sink, options.Key, options.Compression, options.EffectiveLevel, options.ChunkSize,
+                    identity: options.Identity);
                 var metered = new MeteredStream(artifact, hash: false);
                 var compressor = CompressionCodec.CreateCompressor(options.Compression, options.EffectiveLevel, metered, options.CompressionThreads);
                 var compressorOpen = true;

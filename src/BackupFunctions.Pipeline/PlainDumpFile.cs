@@ -21,7 +21,7 @@ internal static class PlainDumpFile
         try
         {
             var decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
-                (m, t) => file.WriteAsync(m, t), options.StageBufferBytes, progress, ct).ConfigureAwait(false);
+                (m, t) => file.WriteAsync(m, t), options.StageBufferBytes, progress, ct, options.Expected).ConfigureAwait(false);
             await file.FlushAsync(ct).ConfigureAwait(false);
             return (file, decoded);
         }
@@ -70,7 +70,7 @@ internal static class PlainDumpFile
                     var flush = await pipe.Writer.WriteAsync(m, t).ConfigureAwait(false);
                     // The unpacker stopped (a malformed bundle): its error is the one to report.
                     if (flush.IsCompleted) await unpack.ConfigureAwait(false);
-                }, options.StageBufferBytes, progress, ct).ConfigureAwait(false);
+                }, options.StageBufferBytes, progress, ct, options.Expected).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -1,3 +1,4 @@
+using BackupFunctions.Pipeline.Format;
 using BackupFunctions.Pipeline.Processes;
 
 namespace BackupFunctions.Pipeline;
@@ -9,6 +10,8 @@ public sealed record RestoreOptions
     public string? ExpectedStoredSha256 { get; init; }
     /// <summary>Hex SHA-256 of the plain dump (from the manifest); checked at the end.</summary>
     public string? ExpectedPlainSha256 { get; init; }
+    /// <summary>What the manifest says the artifact is (identity, format version, key); checked against the header before any plaintext.</summary>
+    public ArtifactExpectation? Expected { get; init; }
     /// <summary>--no-owner: objects owned by the restoring user (for a server without the original roles).</summary>
     public bool NoOwner { get; init; }
     /// <summary>--no-privileges (--no-acl).</summary>

@@ -239,7 +239,7 @@ public sealed partial class RestorePipeline(PgToolRunner runner, ILogger<Restore
             {
                 try { await stdin.WriteAsync(m, t).ConfigureAwait(false); }
                 catch (IOException e) { throw new ChildInputClosedException(PgTool.PgRestore, e); }
-            }, options.StageBufferBytes, progress, ct);
+            }, options.StageBufferBytes, progress, ct, options.Expected);
     }
 
     private static async Task CloseInputAsync(PgToolProcess process)

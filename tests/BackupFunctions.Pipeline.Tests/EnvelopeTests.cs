@@ -38,7 +38,7 @@ public class EnvelopeTests
         return output.ToArray();
     }
 
-    private static int HeaderLength(byte[] artifact) => 4 + 1 + 1 + 1 + 1 + 4 + 4 + 8 + 1 + artifact[24] + 12 + 32 + 16 + 32;
+    private static int HeaderLength(byte[] artifact) => BackupFunctions.Testing.ArtifactBytes.HeaderLength(artifact);
 
     [Theory]
     [InlineData(0)]

@@ -27,7 +27,7 @@ public class ManifestTests
     public void SerializesCamelCaseWithStringEnumsAndSortedCounts()
     {
         var json = ManifestSerializer.Serialize(Sample);
-        Assert.Contains("\"manifestVersion\": 1", json);
+        Assert.Contains("\"manifestVersion\": 2", json);
         Assert.Contains("\"kind\": \"tenant\"", json);
         Assert.Contains("\"compression\": \"gzip\"", json);
         Assert.Contains("\"orchestrationInstanceId\": null", json);

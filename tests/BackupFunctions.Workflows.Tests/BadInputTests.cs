@@ -193,7 +193,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         Assert.All(result.Copies.Where(c => c.Target != ThreeTargets.S3), c => Assert.True(c.Verified, c.Error));
 
         // The partial backup is restorable from what the reachable targets hold.
-        var catalog = await TargetCatalogReader.ReadAsync(_targets.Environment().Targets.Where(t => t.Name != ThreeTargets.S3));
+        var catalog = await TargetCatalogReader.ReadAsync(_targets.Environment().Targets.Where(t => t.Name != ThreeTargets.S3), _targets.Environment().Keys);
         var entry = catalog.Resolve("latest");
         Assert.Equal(result.BackupId, entry.BackupId);
         Assert.Equal([ThreeTargets.Local, ThreeTargets.Azure], entry.VerifiedTargets);
@@ -266,7 +266,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         var env = _targets.Environment();
         var result = await new DirectBackupRunner(env).RunAsync(null, null);
         Assert.Equal(BackupRunStatus.Succeeded, result.Status);
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets)).Resolve(result.BackupId);
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys)).Resolve(result.BackupId);
         var snapshot = await _targets.SnapshotAsync();
         Assert.Equal(6, snapshot.Count); // an artifact and a manifest in each target
         return (entry, snapshot);

@@ -26,7 +26,7 @@ public sealed class DownloadFailureRestoreTests(SampleDatabaseFixture sample) : 
         _targets = await ThreeTargets.CreateAsync(sample.Name);
         var run = await new DirectBackupRunner(_targets.Environment()).RunAsync(null, null);
         Assert.Equal(BackupRunStatus.Succeeded, run.Status);
-        _backup = (await TargetCatalogReader.ReadAsync(_targets.Environment().Targets, sample.Name)).Resolve(run.BackupId);
+        _backup = (await TargetCatalogReader.ReadAsync(_targets.Environment().Targets, _targets.Environment().Keys, sample.Name)).Resolve(run.BackupId);
     }
 
     public async Task DisposeAsync()

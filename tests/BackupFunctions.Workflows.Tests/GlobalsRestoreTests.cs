@@ -130,7 +130,7 @@ public sealed class GlobalsRestoreTests : IAsyncLifetime
         CopyDirectory(targets.LocalPath, Path.Combine(keep, "local"));
         File.Copy(targets.KeyFilePath, Path.Combine(keep, "kek.json"));
         _kept = (keep, targets.Options);
-        return (await TargetCatalogReader.ReadAsync(env.Targets, _source.Name)).Resolve(run.BackupId);
+        return (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, _source.Name)).Resolve(run.BackupId);
     }
 
     private (string Root, Configuration.BackupFunctionsOptions Options) _kept;

@@ -35,7 +35,7 @@ public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
         Assert.Equal(DumpFormats.Directory, backup.Manifest.DumpFormat);
         Assert.Equal(2, backup.Manifest.DumpJobs);
         Assert.Empty(Directory.EnumerateDirectories(targets.Options.StagingDirectory, "dump-*"));
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, sample.Name)).Resolve("latest");
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, sample.Name)).Resolve("latest");
         Assert.Equal(DumpFormats.Directory, entry.Manifest.DumpFormat);
 
         var created = "wf_pdump_" + Guid.NewGuid().ToString("N")[..16];
@@ -69,7 +69,7 @@ public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
         var env = targets.Environment(options: WithJobs(targets.Options, 2));
         var backup = await new DirectBackupRunner(env).RunAsync(null, [ThreeTargets.Local]);
         Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, sample.Name)).Resolve("latest");
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, sample.Name)).Resolve("latest");
 
         var created = "wf_par_" + Guid.NewGuid().ToString("N")[..16];
         var existing = "wf_par_" + Guid.NewGuid().ToString("N")[..16];
@@ -102,7 +102,7 @@ public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
         var env = targets.Environment(options: WithJobs(targets.Options, 1));
         var backup = await new DirectBackupRunner(env).RunAsync(null, [ThreeTargets.Local]);
         Assert.Equal(BackupRunStatus.Succeeded, backup.Status);
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, sample.Name)).Resolve("latest");
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, sample.Name)).Resolve("latest");
         var created = "wf_par_" + Guid.NewGuid().ToString("N")[..16];
         try
         {

@@ -33,7 +33,7 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
         Assert.Equal(sample.Name, backup.Database);
 
         // Restore from what the target holds, found the way a disaster recovery would: from its manifests alone.
-        var catalog = await TargetCatalogReader.ReadAsync(env.Targets, sample.Name);
+        var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, sample.Name);
         var entry = catalog.Resolve("latest");
         Assert.Equal(backup.BackupId, entry.BackupId);
         Assert.Equal([targetName], entry.FoundIn);
@@ -86,7 +86,7 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
             Assert.Equal(3, stored.Copies.Count(c => c.Verified));
         }
 
-        var catalog = await TargetCatalogReader.ReadAsync(env.Targets);
+        var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys);
         Assert.Empty(catalog.Warnings);
         var entry = Assert.Single(catalog.Entries);
         Assert.Equal(backup.BackupId, entry.BackupId);
@@ -121,7 +121,7 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
         var path = Path.Combine(targets.LocalPath, key);
         var bytes = await File.ReadAllBytesAsync(path);
         var chunkSize = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8, 4));
-        var headerLength = 117 + bytes[24];
+        var headerLength = ArtifactBytes.HeaderLength(bytes);
         var storedChunk = chunkSize + 16;
         Assert.True(bytes.Length > headerLength + 3 * storedChunk, $"the artifact ({bytes.Length} bytes) should have more than 3 chunks");
         // local: cut exactly after the second chunk ("ends without its final chunk"); s3: one bit flipped in the final chunk.
@@ -131,7 +131,7 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
         await env.FindTarget(ThreeTargets.S3)!.PutAsync(key, new MemoryStream(flipped));
         var damaged = await targets.SnapshotAsync();
 
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets)).Resolve("latest");
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys)).Resolve("latest");
         var destination = "wf_rt_" + Guid.NewGuid().ToString("N")[..16];
         try
         {

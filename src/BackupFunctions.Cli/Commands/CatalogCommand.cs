@@ -21,7 +21,7 @@ public static class CatalogCommand
                 throw new UsageException("BackupFunctions:Control:ConnectionString is not set: give the control database that holds the catalog.");
             }
 
-            var found = await TargetCatalogReader.ReadAsync(env.Targets, null, ct);
+            var found = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, null, ct);
             foreach (var w in found.Warnings)
             {
                 ctx.Output.Step("warning: " + w);

@@ -36,7 +36,7 @@ public static class RestoreCommand
             }
 
             var env = ctx.CreateEnvironment(forBackups: false);
-            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
+            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, parse.GetValue(database), ct);
             if (parse.GetValue(merge))
             {
                 return await MergeCommand.RunAsync(ctx, env, catalog, parse.GetValue(backup)!, destination, parse.GetValue(replace), ct);
@@ -44,6 +44,11 @@ public static class RestoreCommand
 
             var entry = catalog.Resolve(parse.GetValue(backup)!);
             ctx.Output.Step($"restoring {entry.BackupId} ({entry.Manifest.Database}) into {destination}");
+            if (!entry.Signed)
+            {
+                ctx.Output.Progress.MarkupLine("[yellow]warning:[/] this backup's manifest is unsigned (written before manifests were signed); its artifact is still authenticated chunk by chunk.");
+            }
+
             var result = await new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct);
             Render(ctx, result);
             // Every copy tried was damaged (or one was, and the others could not be read): the same alarm as verify's.

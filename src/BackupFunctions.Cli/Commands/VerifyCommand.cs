@@ -17,13 +17,24 @@ public static class VerifyCommand
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
             var env = ctx.CreateEnvironment(forBackups: false);
-            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, parse.GetValue(database), ct);
+            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, parse.GetValue(database), ct);
             var entry = catalog.Resolve(parse.GetValue(backup)!);
             ctx.Output.Step($"verifying {entry.BackupId} in {string.Join(", ", entry.FoundIn)}");
             var result = await new VerifyRunner(env).RunAsync(entry, ct);
+            // A refused manifest of this backup in any target (altered row counts, a stripped signature) is
+            // damage to the backup's record even when the artifact copies are intact.
+            // For "latest", a refused manifest of a newer backup counts too: "latest" skipped it, and that must not pass silently.
+            var latest = string.Equals(parse.GetValue(backup), "latest", StringComparison.OrdinalIgnoreCase);
+            var refused = catalog.Invalid.Where(i => i.BackupId == entry.BackupId
+                || (latest && string.CompareOrdinal(i.BackupId, entry.BackupId) > 0)).ToList();
+            var ok = result.AllIntact && refused.Count == 0;
             if (ctx.Output.Json)
             {
-                ctx.Output.WriteJson(new { ok = result.AllIntact, result.BackupId, result.Copies });
+                ctx.Output.WriteJson(new
+                {
+                    ok, result.BackupId, result.Signed, result.Copies,
+                    invalidManifests = refused.Select(i => new { i.Target, i.Key, i.Reason, i.Forged }), catalog.Warnings,
+                });
             }
             else
             {
@@ -35,12 +46,26 @@ public static class VerifyCommand
                         c.Duration.TotalSeconds.ToString("F1"), Markup.Escape(c.Error ?? ""));
                 }
 
+                foreach (var i in refused)
+                {
+                    table.AddRow(Markup.Escape(i.Target), "-", "[red]NO[/]", "-", Markup.Escape("manifest refused: " + i.Reason));
+                }
+
                 ctx.Output.Console.Write(table);
+                if (!result.Signed)
+                {
+                    ctx.Output.Progress.MarkupLine("[yellow]warning:[/] this backup's manifest is unsigned (written before manifests were signed): its copies are intact, but nothing proves the manifest (row counts, sizes) unaltered.");
+                }
+
+                foreach (var w in catalog.Warnings)
+                {
+                    ctx.Output.Progress.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+                }
             }
 
             // Exit 4 means damaged bytes or keys that do not open them; a target that could not be read is a failure (1), as docs/cli.md says.
-            return result.AllIntact ? ExitCodes.Success
-                : result.Copies.Any(c => !c.Intact && !c.Unreachable) || result.Copies.Count == 0 ? ExitCodes.Integrity
+            return ok ? ExitCodes.Success
+                : refused.Count > 0 || result.Copies.Any(c => !c.Intact && !c.Unreachable) || result.Copies.Count == 0 ? ExitCodes.Integrity
                 : ExitCodes.Failed;
         }));
         return command;

@@ -8,13 +8,18 @@ namespace BackupFunctions.Pipeline.Format;
 /// <summary>
 /// The header of a BackupFunctions artifact (docs/artifact-format.md). Layout, big-endian:
 /// magic "BFAR" | version u8 | compression u8 | level i8 | flags u8 | chunk size u32 | nonce prefix 4 |
-/// KEK check 8 | key id length u8 | key id | wrap nonce 12 | wrapped data key 32 | wrap tag 16 |
-/// header SHA-256 32.
+/// KEK check 8 | key id length u8 | key id | [version 2: backup id length u8 | backup id | database length u8 |
+/// database | created-at Unix ms i64] | wrap nonce 12 | wrapped data key 32 | wrap tag 16 | header SHA-256 32.
+/// Everything before the wrap nonce is the key wrap's associated data, so the identity is authenticated as
+/// soon as the data key unwraps.
 /// </summary>
 public sealed class ArtifactHeader
 {
     public static ReadOnlySpan<byte> Magic => "BFAR"u8;
-    public const byte CurrentVersion = 1;
+    /// <summary>Written by this build: version 2 binds the backup's identity (<see cref="ArtifactIdentity"/>).</summary>
+    public const byte CurrentVersion = 2;
+    /// <summary>Version 1 (no identity) is still read, so backups written before version 2 stay restorable.</summary>
+    public const byte OldestReadableVersion = 1;
     public const int DefaultChunkSize = 1 << 20;
     public const int MinChunkSize = 64;
     public const int MaxChunkSize = 64 << 20;
@@ -23,20 +28,28 @@ public sealed class ArtifactHeader
     internal const int CheckSize = 8;
     internal const int WrapNonceSize = 12;
     internal const int DataKeySize = 32;
+    internal const int HashSize = 32;
     internal const int FixedPrefixSize = 4 + 1 + 1 + 1 + 1 + 4 + NoncePrefixSize + CheckSize + 1; // up to the key id
+    private const int WrapTailSize = WrapNonceSize + DataKeySize + TagSize + HashSize;
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private ArtifactHeader(byte version, CompressionKind compression, sbyte level, int chunkSize, byte[] noncePrefix,
-        byte[] keyCheck, string keyId, byte[] bytes, byte[] headerHash)
+        byte[] keyCheck, string keyId, ArtifactIdentity? identity, int wrapOffset, byte[] bytes, byte[] headerHash)
     {
         Version = version; Compression = compression; CompressionLevel = level; ChunkSize = chunkSize;
-        NoncePrefix = noncePrefix; KeyCheck = keyCheck; KeyId = keyId; Bytes = bytes; HeaderHash = headerHash;
+        NoncePrefix = noncePrefix; KeyCheck = keyCheck; KeyId = keyId; Identity = identity; _wrapOffset = wrapOffset;
+        Bytes = bytes; HeaderHash = headerHash;
     }
+
+    private readonly int _wrapOffset;
 
     public byte Version { get; }
     public CompressionKind Compression { get; }
     public sbyte CompressionLevel { get; }
     public int ChunkSize { get; }
     public string KeyId { get; }
+    /// <summary>The backup this artifact belongs to; null for version 1 (and for a version 2 artifact written without one).</summary>
+    public ArtifactIdentity? Identity { get; }
     internal byte[] NoncePrefix { get; }
     internal byte[] KeyCheck { get; }
     /// <summary>The serialized header, checksum included.</summary>
@@ -45,9 +58,6 @@ public sealed class ArtifactHeader
     internal byte[] HeaderHash { get; }
     public int Length => Bytes.Length;
 
-    internal static int WrapOffset(int keyIdLength) => FixedPrefixSize + keyIdLength;
-    private static int TotalLength(int keyIdLength) => WrapOffset(keyIdLength) + WrapNonceSize + DataKeySize + TagSize + 32;
-
     public static void ValidateChunkSize(int chunkSize)
     {
         if (chunkSize is < MinChunkSize or > MaxChunkSize)
@@ -55,11 +65,17 @@ public sealed class ArtifactHeader
     }
 
     /// <summary>Builds a header for a new artifact, wrapping <paramref name="dataKey"/> with the KEK.</summary>
-    internal static ArtifactHeader Create(KeyEncryptionKey kek, ReadOnlySpan<byte> dataKey, CompressionKind compression, int level, int chunkSize)
+    internal static ArtifactHeader Create(KeyEncryptionKey kek, ReadOnlySpan<byte> dataKey, CompressionKind compression, int level, int chunkSize,
+        ArtifactIdentity? identity = null)
     {
         ValidateChunkSize(chunkSize);
         var keyId = Encoding.UTF8.GetBytes(kek.KeyId);
-        var bytes = new byte[TotalLength(keyId.Length)];
+        var backupId = Encoding.UTF8.GetBytes(identity?.BackupId ?? "");
+        var database = Encoding.UTF8.GetBytes(identity?.Database ?? "");
+        if (backupId.Length > 255) throw new ArgumentException($"Backup id '{identity!.BackupId}' is longer than 255 UTF-8 bytes.", nameof(identity));
+        if (database.Length > 255) throw new ArgumentException($"Database name '{identity!.Database}' is longer than 255 UTF-8 bytes.", nameof(identity));
+        var w = FixedPrefixSize + keyId.Length + 1 + backupId.Length + 1 + database.Length + 8;
+        var bytes = new byte[w + WrapTailSize];
         var s = bytes.AsSpan();
         Magic.CopyTo(s);
         s[4] = CurrentVersion;
@@ -71,12 +87,19 @@ public sealed class ArtifactHeader
         kek.CheckValue.CopyTo(s.Slice(16, CheckSize));
         s[24] = (byte)keyId.Length;
         keyId.CopyTo(s[25..]);
-        var w = WrapOffset(keyId.Length);
+        var at = 25 + keyId.Length;
+        s[at++] = (byte)backupId.Length;
+        backupId.CopyTo(s[at..]);
+        at += backupId.Length;
+        s[at++] = (byte)database.Length;
+        database.CopyTo(s[at..]);
+        at += database.Length;
+        BinaryPrimitives.WriteInt64BigEndian(s[at..], identity?.CreatedAtUnixMs ?? 0);
         var wrapNonce = s.Slice(w, WrapNonceSize);
         RandomNumberGenerator.Fill(wrapNonce);
         using (var gcm = new AesGcm(kek.KeyBytes, TagSize))
             gcm.Encrypt(wrapNonce, dataKey, s.Slice(w + WrapNonceSize, DataKeySize), s.Slice(w + WrapNonceSize + DataKeySize, TagSize), s[..w]);
-        var hashAt = bytes.Length - 32;
+        var hashAt = bytes.Length - HashSize;
         SHA256.HashData(s[..hashAt], s[hashAt..]);
         return Parse(bytes);
     }
@@ -84,27 +107,44 @@ public sealed class ArtifactHeader
     /// <summary>Reads and checks the header from the start of an artifact stream.</summary>
     internal static async Task<ArtifactHeader> ReadAsync(Stream input, CancellationToken ct)
     {
-        var prefix = new byte[FixedPrefixSize];
-        var n = await input.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        var bytes = new byte[FixedPrefixSize];
+        var n = await input.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
         if (n == 0) throw new ArtifactIntegrityException("The artifact is empty (0 bytes): the upload or download was cut off before any data.");
-        if (n < 4 || !prefix.AsSpan(0, 4).SequenceEqual(Magic))
+        if (n < 4 || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
             throw new ArtifactIntegrityException("This is not a BackupFunctions artifact: it does not start with the magic bytes \"BFAR\" (wrong file, or the start of the file is corrupt).");
-        if (n < prefix.Length) throw new ArtifactIntegrityException($"The artifact is truncated inside its header ({n} bytes).");
-        var keyIdLength = prefix[24];
-        var bytes = new byte[TotalLength(keyIdLength)];
-        prefix.CopyTo(bytes, 0);
-        n = await input.ReadAtLeastAsync(bytes.AsMemory(prefix.Length), bytes.Length - prefix.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-        if (n < bytes.Length - prefix.Length) throw new ArtifactIntegrityException("The artifact is truncated inside its header.");
+        if (n < bytes.Length) throw new ArtifactIntegrityException($"The artifact is truncated inside its header ({n} bytes).");
+        CheckVersion(bytes[4]);
+        // Version 1: key id, then the wrap. Version 2: key id + backup id length, backup id + database length,
+        // database + created-at, then the wrap. Each length byte says how far to read next.
+        var keyIdLength = bytes[24];
+        if (bytes[4] == 1) return Parse(await GrowAsync(input, bytes, keyIdLength + WrapTailSize, ct).ConfigureAwait(false));
+        bytes = await GrowAsync(input, bytes, keyIdLength + 1, ct).ConfigureAwait(false);
+        bytes = await GrowAsync(input, bytes, bytes[^1] + 1, ct).ConfigureAwait(false);
+        bytes = await GrowAsync(input, bytes, bytes[^1] + 8 + WrapTailSize, ct).ConfigureAwait(false);
         return Parse(bytes);
+    }
+
+    private static async Task<byte[]> GrowAsync(Stream input, byte[] bytes, int more, CancellationToken ct)
+    {
+        var grown = new byte[bytes.Length + more];
+        bytes.CopyTo(grown, 0);
+        var n = await input.ReadAtLeastAsync(grown.AsMemory(bytes.Length), more, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        if (n < more) throw new ArtifactIntegrityException($"The artifact is truncated inside its header ({bytes.Length + n} bytes).");
+        return grown;
+    }
+
+    private static void CheckVersion(byte version)
+    {
+        if (version is < OldestReadableVersion or > CurrentVersion)
+            throw new ArtifactIntegrityException($"Unsupported artifact format version {version} (this build reads versions {OldestReadableVersion} to {CurrentVersion}): the artifact was written by a newer BackupFunctions, or its header is corrupt.");
     }
 
     private static ArtifactHeader Parse(byte[] bytes)
     {
         var s = bytes.AsSpan();
         var version = s[4];
-        if (version != CurrentVersion)
-            throw new ArtifactIntegrityException($"Unsupported artifact format version {version} (this build reads version {CurrentVersion}): the artifact was written by a newer BackupFunctions, or its header is corrupt.");
-        var hashAt = bytes.Length - 32;
+        CheckVersion(version);
+        var hashAt = bytes.Length - HashSize;
         var expected = SHA256.HashData(s[..hashAt]);
         if (!CryptographicOperations.FixedTimeEquals(expected, s[hashAt..]))
             throw new ArtifactIntegrityException("The artifact header is corrupt: its SHA-256 checksum does not match. Use another copy of this backup.");
@@ -116,11 +156,35 @@ public sealed class ArtifactHeader
         var chunkSize = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(s[8..]), int.MaxValue);
         if (chunkSize is < MinChunkSize or > MaxChunkSize)
             throw new ArtifactIntegrityException($"The artifact header gives an invalid chunk size {chunkSize}.");
-        string keyId;
-        try { keyId = new UTF8Encoding(false, true).GetString(s.Slice(25, s[24])); }
-        catch (DecoderFallbackException) { throw new ArtifactIntegrityException("The artifact's key id is not valid UTF-8."); }
+        var keyId = Utf8(s.Slice(25, s[24]), "key id");
+        var at = 25 + s[24];
+        ArtifactIdentity? identity = null;
+        if (version >= 2)
+        {
+            var backupId = Utf8(s.Slice(at + 1, s[at]), "backup id");
+            at += 1 + s[at];
+            var database = Utf8(s.Slice(at + 1, s[at]), "database name");
+            at += 1 + s[at];
+            var createdAtMs = BinaryPrimitives.ReadInt64BigEndian(s[at..]);
+            at += 8;
+            if (backupId.Length > 0)
+            {
+                if (createdAtMs < -62135596800000L || createdAtMs > 253402300799999L)
+                    throw new ArtifactIntegrityException($"The artifact header gives an impossible creation time ({createdAtMs} ms).");
+                identity = new ArtifactIdentity(backupId, database.Length == 0 ? null : database, DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs));
+            }
+        }
+
+        if (at + WrapTailSize != bytes.Length)
+            throw new ArtifactIntegrityException("The artifact header's field lengths do not add up to its size: the header is corrupt.");
         return new ArtifactHeader(version, compression, unchecked((sbyte)s[6]), chunkSize, s.Slice(12, NoncePrefixSize).ToArray(),
-            s.Slice(16, CheckSize).ToArray(), keyId, bytes, s[hashAt..].ToArray());
+            s.Slice(16, CheckSize).ToArray(), keyId, identity, at, bytes, s[hashAt..].ToArray());
+    }
+
+    private static string Utf8(ReadOnlySpan<byte> bytes, string what)
+    {
+        try { return StrictUtf8.GetString(bytes); }
+        catch (DecoderFallbackException) { throw new ArtifactIntegrityException($"The artifact's {what} is not valid UTF-8."); }
     }
 
     /// <summary>Unwraps the data key with the ring's key for this header's key id.</summary>
@@ -128,7 +192,7 @@ public sealed class ArtifactHeader
     {
         var kek = ring.Get(KeyId);
         if (!CryptographicOperations.FixedTimeEquals(kek.CheckValue, KeyCheck)) throw new WrongKeyException(KeyId);
-        var w = WrapOffset(Encoding.UTF8.GetByteCount(KeyId));
+        var w = _wrapOffset;
         var s = Bytes.AsSpan();
         var dataKey = new byte[DataKeySize];
         try

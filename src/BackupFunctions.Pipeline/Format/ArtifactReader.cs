@@ -50,12 +50,18 @@ public sealed class ArtifactReader : Stream
     /// <param name="expectedStoredSha256">Hex SHA-256 of the whole artifact, from the manifest; null to only compute it.</param>
     /// <exception cref="ArtifactIntegrityException">The header is damaged or this is not an artifact.</exception>
     /// <exception cref="UnknownKeyException">The ring does not hold the artifact's key id.</exception>
+    /// <param name="expected">
+    /// What the manifest says this artifact is; checked against the header once the key unwrap has
+    /// authenticated it, before any chunk is read. Null to skip (e.g. inspecting a loose file).
+    /// </param>
     /// <exception cref="WrongKeyException">The ring's key under that id is a different key.</exception>
     public static async Task<ArtifactReader> OpenAsync(Stream input, KeyRing keys, string? expectedStoredSha256 = null,
-        bool leaveOpen = true, CancellationToken ct = default)
+        bool leaveOpen = true, CancellationToken ct = default, ArtifactExpectation? expected = null)
     {
         var header = await ArtifactHeader.ReadAsync(input, ct).ConfigureAwait(false);
         var dataKey = header.UnwrapDataKey(keys);
+        try { expected?.Check(header); }
+        catch { CryptographicOperations.ZeroMemory(dataKey); throw; }
         ArtifactReader reader;
         try { reader = new ArtifactReader(input, header, dataKey, expectedStoredSha256, leaveOpen); }
         finally { CryptographicOperations.ZeroMemory(dataKey); }

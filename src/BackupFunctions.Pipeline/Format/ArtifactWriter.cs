@@ -25,7 +25,7 @@ public sealed class ArtifactWriter : Stream
     private bool _disposed;
 
     public ArtifactWriter(Stream output, KeyEncryptionKey kek, CompressionKind compression = CompressionKind.None,
-        int compressionLevel = 0, int chunkSize = ArtifactHeader.DefaultChunkSize, bool leaveOpen = true)
+        int compressionLevel = 0, int chunkSize = ArtifactHeader.DefaultChunkSize, bool leaveOpen = true, ArtifactIdentity? identity = null)
     {
         ArtifactHeader.ValidateChunkSize(chunkSize);
         _output = output;
@@ -33,7 +33,7 @@ public sealed class ArtifactWriter : Stream
         var dataKey = RandomNumberGenerator.GetBytes(ArtifactHeader.DataKeySize);
         try
         {
-            _header = ArtifactHeader.Create(kek, dataKey, compression, compressionLevel, chunkSize);
+            _header = ArtifactHeader.Create(kek, dataKey, compression, compressionLevel, chunkSize, identity);
             _gcm = new AesGcm(dataKey, ArtifactHeader.TagSize);
         }
         finally { CryptographicOperations.ZeroMemory(dataKey); }

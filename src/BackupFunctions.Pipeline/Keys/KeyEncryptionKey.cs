@@ -35,6 +35,13 @@ public sealed class KeyEncryptionKey
 
     internal ReadOnlySpan<byte> KeyBytes => _key;
 
+    /// <summary>
+    /// A 32-byte subkey for one purpose (HKDF-SHA256 with the purpose as info), so the KEK itself only
+    /// ever wraps data keys and, for example, the manifest signing key reveals nothing about it.
+    /// </summary>
+    internal byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, KeySize, salt: [], info: Encoding.ASCII.GetBytes(purpose));
+
     /// <summary>A fresh random key.</summary>
     public static KeyEncryptionKey Generate(string keyId) => new(keyId, RandomNumberGenerator.GetBytes(KeySize));
 

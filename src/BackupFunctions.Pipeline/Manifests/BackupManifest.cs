@@ -8,7 +8,8 @@ namespace BackupFunctions.Pipeline.Manifests;
 /// </summary>
 public sealed record BackupManifest
 {
-    public const int CurrentManifestVersion = 1;
+    /// <summary>2: signed (<see cref="Signature"/>), describing an artifact whose header binds the backup's identity. 1: unsigned, older.</summary>
+    public const int CurrentManifestVersion = 2;
 
     public int ManifestVersion { get; init; } = CurrentManifestVersion;
     public required string BackupId { get; init; }
@@ -62,4 +63,10 @@ public sealed record BackupManifest
 
     /// <summary>Hex SHA-256 of the decoded globals artifact bytes (before base64).</summary>
     public string? GlobalsSha256 { get; init; }
+
+    /// <summary>HMAC of everything above (<see cref="ManifestSigner"/>); null in manifests written before version 2.</summary>
+    public ManifestSignature? Signature { get; init; }
+
+    /// <summary>What this manifest says its artifact's header holds, for <see cref="ArtifactReader"/> to check.</summary>
+    public ArtifactExpectation Expectation() => new(new ArtifactIdentity(BackupId, Database, CreatedAt), FormatVersion, KeyId);
 }

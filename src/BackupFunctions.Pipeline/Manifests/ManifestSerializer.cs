@@ -17,6 +17,10 @@ public static class ManifestSerializer
         {
             WriteIndented = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            // A null where the type says never-null (e.g. "rowCounts": null) is a format error here, not a
+            // NullReferenceException somewhere downstream; a field given twice is ambiguous, so refused.
+            RespectNullableAnnotations = true,
+            AllowDuplicateProperties = false,
         };
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         o.MakeReadOnly(populateMissingResolver: true);
@@ -61,5 +65,5 @@ public static class ManifestSerializer
 
     // Row counts in a stable order, so the same manifest always serializes to the same bytes.
     private static BackupManifest Normalize(BackupManifest m) =>
-        m.RowCounts is SortedDictionary<string, long> ? m : m with { RowCounts = new SortedDictionary<string, long>(m.RowCounts.ToDictionary(), StringComparer.Ordinal) };
+        m.RowCounts is null or SortedDictionary<string, long> ? m : m with { RowCounts = new SortedDictionary<string, long>(m.RowCounts.ToDictionary(), StringComparer.Ordinal) };
 }

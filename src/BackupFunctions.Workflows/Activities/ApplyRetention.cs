@@ -20,7 +20,7 @@ public sealed class ApplyRetention(BackupEnvironment env, IBackupCatalog catalog
             var days = rules.DaysFor(target.Name);
             var cutoff = DateTimeOffset.UtcNow.AddDays(-days);
             var ct = context.CancellationToken;
-            var found = await TargetCatalogReader.ReadAsync([target], null, ct);
+            var found = await TargetCatalogReader.ReadAsync([target], env.Keys, null, ct);
             if (found.Warnings.Count > 0)
             {
                 // A listing we could not fully read could hide the newest copies: delete nothing.

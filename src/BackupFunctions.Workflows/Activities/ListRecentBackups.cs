@@ -10,10 +10,10 @@ public sealed class ListRecentBackups(BackupEnvironment env, ActivityLimits limi
     protected override Task<IReadOnlyList<ResolvedBackup>> RunAsync(ActivityRun context, VerifyIntegrityRequest input) =>
         ActivityFailures.RunAsync<IReadOnlyList<ResolvedBackup>>(async () =>
         {
-            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, null, context.CancellationToken);
+            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, null, context.CancellationToken);
             var entries = input.BackupId is { } id
                 ? catalog.Entries.Where(e => e.BackupId == id)
                 : catalog.Entries.Take(Math.Max(1, input.MaxBackups));
-            return entries.Select(e => new ResolvedBackup(e.Manifest, e.FoundIn)).ToList();
+            return entries.Select(e => new ResolvedBackup(e.Manifest, e.FoundIn, e.Signed)).ToList();
         });
 }

@@ -5,7 +5,8 @@ using BackupFunctions.Workflows.Models;
 
 namespace BackupFunctions.Workflows.Activities;
 
-public sealed record ResolvedBackup(BackupManifest Manifest, IReadOnlyList<string> FoundIn);
+/// <param name="Signed">False for a backup written before manifests were signed (its manifest cannot be checked).</param>
+public sealed record ResolvedBackup(BackupManifest Manifest, IReadOnlyList<string> FoundIn, bool Signed = false);
 
 /// <summary>Finds a backup (an id, or the newest verified one) from the targets' manifests, which stay true when the catalog is lost.</summary>
 public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<RestoreRequest, ResolvedBackup>(limits)
@@ -13,13 +14,13 @@ public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) 
     protected override Task<ResolvedBackup> RunAsync(ActivityRun context, RestoreRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
-            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, input.Database, context.CancellationToken);
+            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, input.Database, context.CancellationToken);
             try
             {
                 var entry = catalog.Resolve(input.BackupId);
-                return new ResolvedBackup(entry.Manifest, entry.FoundIn);
+                return new ResolvedBackup(entry.Manifest, entry.FoundIn, entry.Signed);
             }
-            catch (BackupNotFoundException e)
+            catch (Exception e) when (e is BackupNotFoundException or ManifestRejectedException)
             {
                 throw new NonRetryableTaskException(e.Message, e);
             }

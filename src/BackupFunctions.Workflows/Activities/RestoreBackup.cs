@@ -21,7 +21,7 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits) 
         {
             var manifest = input.Backup.Manifest;
             var destination = RestoreDestination.Resolve(env, input.Request, manifest.BackupId);
-            var entry = new CatalogEntry(manifest, input.Backup.FoundIn);
+            var entry = new CatalogEntry(manifest, input.Backup.FoundIn) { Signed = input.Backup.Signed };
             if (RestoreModes.IsMerge(input.Request.Mode))
             {
                 var merged = await new TenantMergeRunner(env).RunAsync(entry, destination, input.Request.ReplaceTenantRows, null, context.CancellationToken);

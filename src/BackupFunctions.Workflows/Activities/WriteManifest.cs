@@ -13,7 +13,7 @@ public sealed class WriteManifest(BackupEnvironment env, ActivityLimits limits) 
         ActivityFailures.RunAsync(async () =>
         {
             var target = env.FindTarget(input.Target) ?? throw new NonRetryableTaskException($"Target '{input.Target}' is not configured on this host.");
-            await PublishManifest.RunAsync(target, input.Manifest, context.CancellationToken);
+            await PublishManifest.RunAsync(target, input.Manifest, env.Keys, context.CancellationToken);
             return true;
         });
 }

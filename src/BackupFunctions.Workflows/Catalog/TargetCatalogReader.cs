@@ -1,3 +1,4 @@
+using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Targets;
 
@@ -5,16 +6,20 @@ namespace BackupFunctions.Workflows.Catalog;
 
 /// <summary>
 /// Reads the catalog from the targets' manifests alone: what a disaster recovery has when the
-/// control database is gone. A target that cannot be read, or a damaged manifest, is reported as a
-/// warning and the others still count.
+/// control database is gone. Every manifest is validated and its signature checked
+/// (<see cref="ManifestReader"/>); one that fails is reported in <see cref="TargetCatalog.Invalid"/>
+/// and skipped, so another target's good copy still counts. A target that cannot be read is a warning.
 /// </summary>
 public static class TargetCatalogReader
 {
-    public static async Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, string? database = null, CancellationToken ct = default)
+    private sealed record Found(TrustedManifest Read, string Target);
+
+    public static async Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database = null, CancellationToken ct = default)
     {
         var prefix = database is null ? ObjectKeys.Root + "/" : ObjectKeys.DatabasePrefix(database);
-        var byId = new Dictionary<string, (BackupManifest Manifest, List<string> FoundIn)>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, List<Found>>(StringComparer.Ordinal);
         var warnings = new List<string>();
+        var invalid = new List<InvalidManifest>();
         foreach (var target in targets)
         {
             try
@@ -26,25 +31,18 @@ public static class TargetCatalogReader
                         continue;
                     }
 
-                    var manifest = await TryReadAsync(target, obj.Key, warnings, ct).ConfigureAwait(false);
-                    if (manifest is null)
+                    var read = await TryReadAsync(target, obj.Key, keys, invalid, ct).ConfigureAwait(false);
+                    if (read is null)
                     {
                         continue;
                     }
 
-                    if (byId.TryGetValue(manifest.BackupId, out var known))
+                    if (!byId.TryGetValue(read.Manifest.BackupId, out var found))
                     {
-                        known.FoundIn.Add(target.Name);
-                        // Manifests are rewritten as copies get verified; the one that knows most copies wins.
-                        if (manifest.Copies.Count(c => c.Verified) > known.Manifest.Copies.Count(c => c.Verified))
-                        {
-                            byId[manifest.BackupId] = (manifest, known.FoundIn);
-                        }
+                        byId[read.Manifest.BackupId] = found = [];
                     }
-                    else
-                    {
-                        byId[manifest.BackupId] = (manifest, [target.Name]);
-                    }
+
+                    found.Add(new Found(read, target.Name));
                 }
             }
             catch (TargetException e)
@@ -53,25 +51,79 @@ public static class TargetCatalogReader
             }
         }
 
-        var entries = byId.Values
-            .Select(v => new CatalogEntry(v.Manifest, v.FoundIn))
+        var entries = byId.Values.Select(found => Choose(found, invalid))
             .OrderByDescending(e => e.Manifest.CreatedAt)
             .ThenByDescending(e => e.BackupId, StringComparer.Ordinal)
             .ToList();
-        return new TargetCatalog(entries, warnings);
+        warnings.AddRange(invalid.Select(i => $"Manifest '{i.Key}' in target '{i.Target}' was skipped: {i.Reason}"));
+        return new TargetCatalog(entries, warnings) { Invalid = invalid };
     }
 
-    private static async Task<BackupManifest?> TryReadAsync(IBackupTarget target, string key, List<string> warnings, CancellationToken ct)
+    /// <summary>
+    /// One backup's manifests from several targets. Signed ones win over unsigned ones (a writer that
+    /// signs signs every copy, so an unsigned copy beside a signed one was not written by it); among
+    /// equals, the one that knows most verified copies (manifests are written as copies verify).
+    /// </summary>
+    private static CatalogEntry Choose(List<Found> found, List<InvalidManifest> invalid)
     {
+        var signed = found.Where(f => f.Read.Signed).ToList();
+        var usable = signed.Count > 0 ? signed : found;
+        if (signed.Count > 0)
+        {
+            invalid.AddRange(found.Where(f => !f.Read.Signed).Select(f => new InvalidManifest(f.Target, ObjectKeys.For(f.Read.Manifest).Manifest,
+                f.Read.Manifest.BackupId, "it is unsigned, but another target holds this backup's signed manifest: it was not written by BackupFunctions and is ignored.", Forged: true)));
+        }
+
+        var best = usable.OrderByDescending(f => f.Read.Manifest.Copies.Count(c => c.Verified)).First();
+        return new CatalogEntry(best.Read.Manifest, usable.Select(f => f.Target).Distinct(StringComparer.Ordinal).ToList()) { Signed = best.Read.Signed };
+    }
+
+    private static async Task<TrustedManifest?> TryReadAsync(IBackupTarget target, string key, KeyRing keys, List<InvalidManifest> invalid, CancellationToken ct)
+    {
+        var idFromKey = IdFromKey(key);
         try
         {
-            await using var stream = await target.OpenReadAsync(key, ct: ct).ConfigureAwait(false);
-            return await ManifestSerializer.DeserializeAsync(stream, ct).ConfigureAwait(false);
+            TrustedManifest read;
+            await using (var stream = await target.OpenReadAsync(key, ct: ct).ConfigureAwait(false))
+            {
+                read = await ManifestReader.ReadAsync(stream, keys, ct).ConfigureAwait(false);
+            }
+
+            // A manifest describes the backup whose place it sits in; one copied to another backup's place
+            // (a rolled-back or replayed backup) is refused even when its signature is genuine.
+            var place = ObjectKeys.For(read.Manifest);
+            if (!string.Equals(place.Manifest, key, StringComparison.Ordinal))
+            {
+                invalid.Add(new InvalidManifest(target.Name, key, idFromKey,
+                    $"it describes backup '{read.Manifest.BackupId}', whose manifest belongs at '{place.Manifest}': it was copied or moved here.", Forged: true));
+                return null;
+            }
+
+            if (!string.Equals(place.Artifact, read.Manifest.ArtifactKey, StringComparison.Ordinal))
+            {
+                invalid.Add(new InvalidManifest(target.Name, key, idFromKey,
+                    $"its artifactKey '{read.Manifest.ArtifactKey}' is not its backup's artifact '{place.Artifact}'.", Forged: read.Signed));
+                return null;
+            }
+
+            return read;
         }
-        catch (Exception e) when (e is TargetException or FormatException or System.Text.Json.JsonException or InvalidDataException)
+        catch (InvalidManifestException e)
         {
-            warnings.Add($"Manifest '{key}' in target '{target.Name}' is unreadable and was skipped: {e.Message}");
+            invalid.Add(new InvalidManifest(target.Name, key, idFromKey, e.Message, e.Forged));
             return null;
         }
+        catch (TargetException e)
+        {
+            invalid.Add(new InvalidManifest(target.Name, key, idFromKey, "it could not be read: " + e.Message, Forged: false));
+            return null;
+        }
+    }
+
+    /// <summary>The backup id a manifest key names: backups/{database}/{yyyy}/{MM}/{dd}/{backupId}/manifest.json.</summary>
+    private static string? IdFromKey(string key)
+    {
+        var parts = key.Split('/');
+        return parts.Length >= 2 ? parts[^2] : null;
     }
 }

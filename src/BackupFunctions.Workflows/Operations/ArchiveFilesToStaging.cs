@@ -1,3 +1,4 @@
+using BackupFunctions.Pipeline.Format;
 using System.Formats.Tar;
 using System.IO.Pipelines;
 using BackupFunctions.Pipeline;
@@ -56,6 +57,7 @@ public static class ArchiveFilesToStaging
         {
             Compression = env.Options.Compression.Kind,
             CompressionLevel = env.Options.Compression.Level,
+            Identity = new ArtifactIdentity(backupId, FilesDatabase, createdAt),
         };
         ArtifactEncodeResult encoded;
         try

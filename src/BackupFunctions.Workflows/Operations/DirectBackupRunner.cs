@@ -47,7 +47,7 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
                 progress?.Report(new BackupProgress("manifest", target.Name, 0, null));
                 try
                 {
-                    await PublishManifest.RunAsync(target, manifest, ct).ConfigureAwait(false);
+                    await PublishManifest.RunAsync(target, manifest, env.Keys, ct).ConfigureAwait(false);
                     published.Add(copy);
                 }
                 catch (TargetException e)

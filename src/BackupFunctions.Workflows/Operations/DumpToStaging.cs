@@ -51,6 +51,8 @@ public static class DumpToStaging
             Compression = compression.Kind,
             CompressionLevel = compression.Level,
             CompressionThreads = compression.Threads ?? CompressionCodec.DefaultThreads,
+            // The manifest records source.Database as the backup's database; the header must say the same.
+            Identity = new ArtifactIdentity(request.BackupId, source.Database, request.CreatedAt),
         })
         {
             ExtraDumpArguments = request.ExtraDumpArguments,

@@ -1,3 +1,4 @@
+using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Targets;
 
@@ -10,10 +11,11 @@ namespace BackupFunctions.Workflows.Operations;
 /// </summary>
 public static class PublishManifest
 {
-    public static async Task RunAsync(IBackupTarget target, BackupManifest manifest, CancellationToken ct = default)
+    /// <param name="ring">Signs the manifest with the key that encrypted the artifact (<see cref="ManifestSigner"/>).</param>
+    public static async Task RunAsync(IBackupTarget target, BackupManifest manifest, KeyRing ring, CancellationToken ct = default)
     {
         var keys = ObjectKeys.For(manifest);
-        using var json = new MemoryStream(ManifestSerializer.SerializeToUtf8Bytes(manifest), writable: false);
+        using var json = new MemoryStream(ManifestSigner.SignToUtf8Bytes(manifest, ring), writable: false);
         await target.PutAsync(keys.Manifest, json, new PutOptions { ContentType = "application/json", ExpectedLength = json.Length }, ct).ConfigureAwait(false);
     }
 }

@@ -24,7 +24,7 @@ public static class GlobalsRestorer
 
         using var artifact = new MemoryStream(Convert.FromBase64String(manifest.GlobalsArtifact), writable: false);
         using var sql = new MemoryStream();
-        await ArtifactDecoder.DecodeToAsync(artifact, keys, sql, manifest.GlobalsSha256, null, ct).ConfigureAwait(false);
+        await ArtifactDecoder.DecodeToAsync(artifact, keys, sql, manifest.GlobalsSha256, null, ct, manifest.Expectation()).ConfigureAwait(false);
         var script = GlobalsScript.Parse(System.Text.Encoding.UTF8.GetString(sql.GetBuffer(), 0, (int)sql.Length));
 
         await using var conn = new NpgsqlConnection(destination.WithDatabase("postgres").ToNpgsqlConnectionString());

@@ -70,6 +70,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
         {
             ExpectedStoredSha256 = manifest.StoredSha256,
             ExpectedPlainSha256 = manifest.PlainSha256,
+            Expected = manifest.Expectation(),
             // pg_restore -j is not atomic: only into a database this run created, which RunAsync drops when
             // the restore fails. An existing database gets the streaming restore in one transaction.
             Jobs = created ? env.Options.Restore.EffectiveJobs : 1,

@@ -1,3 +1,4 @@
+using BackupFunctions.Pipeline.Manifests;
 using System.Diagnostics;
 using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Format;
@@ -21,17 +22,18 @@ public sealed class VerifyRunner(BackupEnvironment env)
             .Where(t => manifest.Copies.Any(c => c.Target.Equals(t.Name, StringComparison.OrdinalIgnoreCase))
                 || entry.FoundIn.Contains(t.Name, StringComparer.OrdinalIgnoreCase))
             .ToList();
-        var checks = await Task.WhenAll(holders.Select(t => CheckAsync(t, manifest.ArtifactKey, manifest.StoredSha256, manifest.PlainSha256, ct))).ConfigureAwait(false);
-        return new VerifyRunResult(manifest.BackupId, checks);
+        var checks = await Task.WhenAll(holders.Select(t => CheckAsync(t, manifest, ct))).ConfigureAwait(false);
+        return new VerifyRunResult(manifest.BackupId, checks) { Signed = entry.Signed };
     }
 
-    private async Task<CopyCheck> CheckAsync(IBackupTarget target, string key, string storedSha256, string plainSha256, CancellationToken ct)
+    private async Task<CopyCheck> CheckAsync(IBackupTarget target, BackupManifest manifest, CancellationToken ct)
     {
+        var key = manifest.ArtifactKey;
         var sw = Stopwatch.StartNew();
         try
         {
             await using var stream = await target.OpenReadAsync(key, ct: ct).ConfigureAwait(false);
-            var result = await ArtifactDecoder.VerifyAsync(stream, env.Keys, storedSha256, plainSha256, null, ct).ConfigureAwait(false);
+            var result = await ArtifactDecoder.VerifyAsync(stream, env.Keys, manifest.StoredSha256, manifest.PlainSha256, null, ct, manifest.Expectation()).ConfigureAwait(false);
             var intact = result.IsPgDumpArchive;
             return new CopyCheck(target.Name, key, intact, result.StoredBytes, result.StoredSha256, sw.Elapsed,
                 intact ? null : "The copy decrypts, but its content is not a pg_dump archive.");

@@ -52,7 +52,7 @@ public sealed class TenantMergeFixture : IAsyncLifetime
         }
 
         var summary = run.ReadOutputAs<BackupRunSummary>()!;
-        Backup = (await TargetCatalogReader.ReadAsync(Targets.Environment().Targets, Source.Name)).Resolve(summary.BackupId);
+        Backup = (await TargetCatalogReader.ReadAsync(Targets.Environment().Targets, Targets.Environment().Keys, Source.Name)).Resolve(summary.BackupId);
     }
 
     /// <summary>A new database with the schema, globex and initech (the same rows as the source's), and <paramref name="extraSql"/>.</summary>

@@ -36,7 +36,7 @@ public sealed class BackupOrchestrationTests(SampleDatabaseFixture sample)
         Assert.Equal(run.InstanceId, recorded.InstanceId);
         Assert.Empty(Directory.EnumerateFiles(targets.Options.StagingDirectory));
 
-        var fromTargets = await TargetCatalogReader.ReadAsync(targets.Environment().Targets, sample.Name);
+        var fromTargets = await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys, sample.Name);
         Assert.Equal(3, fromTargets.Resolve(summary.BackupId).FoundIn.Count);
 
         var test = await engine.RunAsync(OrchestrationNames.TestRestore, new RestoreRequest { BackupId = summary.BackupId });
@@ -107,7 +107,7 @@ public sealed class BackupOrchestrationTests(SampleDatabaseFixture sample)
         await using var engine = await EngineHarness.StartAsync(targets.Options);
         var summary = (await engine.RunAsync(OrchestrationNames.FullBackup, new BackupRequest())).ReadOutputAs<BackupRunSummary>()!;
 
-        var fromTargets = await TargetCatalogReader.ReadAsync(targets.Environment().Targets);
+        var fromTargets = await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys);
         var rebuilt = await engine.Catalog.RebuildAsync(fromTargets.Entries.Select(e => e.Manifest));
 
         Assert.Equal(1, rebuilt);

@@ -30,7 +30,7 @@ public sealed class FilesBackupTests(SampleDatabaseFixture sample)
         var summary = run.ReadOutputAs<BackupRunSummary>()!;
         Assert.Equal("Succeeded", summary.Status);
         var env = targets.Environment();
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets)).Resolve(summary.BackupId);
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys)).Resolve(summary.BackupId);
         Assert.Equal(BackupKind.Files, entry.Manifest.Kind);
 
         await using var artifact = await env.Targets.Single(t => t.Name == ThreeTargets.Azure).OpenReadAsync(entry.Manifest.ArtifactKey);

@@ -61,7 +61,7 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         // The manifest is written only next to verified copies, and it says which copy is missing.
         Assert.Equal([ThreeTargets.Local, ThreeTargets.S3], run.Engine.Converter.Inputs<WriteManifestRequest>().Select(w => w.Target).Order());
         var env = targets.Environment();
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, db.Name)).Resolve(summary.BackupId);
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, db.Name)).Resolve(summary.BackupId);
         Assert.Equal([ThreeTargets.Local, ThreeTargets.S3], entry.FoundIn.Order());
         Assert.Equal([ThreeTargets.Local, ThreeTargets.S3], entry.Manifest.Copies.Select(c => c.Target).Order()); // no copy on azure to list
         Assert.All(entry.Manifest.Copies, c => Assert.True(c.Verified));
@@ -144,7 +144,7 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
 
         // The artifact is there and was verified; without its manifest it is not counted.
         var env = targets.Environment();
-        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, db.Name)).Resolve(summary.BackupId);
+        var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, db.Name)).Resolve(summary.BackupId);
         Assert.DoesNotContain(ThreeTargets.Local, entry.FoundIn);
         var realLocal = env.Targets.Single(t => t.Name == ThreeTargets.Local);
         Assert.NotNull(await realLocal.StatAsync(ObjectKeys.For(entry.Manifest).Artifact));
@@ -174,7 +174,7 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         Assert.Equal("Failed", recorded.Status);
         Assert.Contains(await run.Engine.Catalog.ListAlertsAsync(), a => a.Code == "backup.failed" && a.Severity == "critical" && a.Message.Contains(status.BackupId!));
         Assert.Empty(Directory.EnumerateFiles(targets.Options.StagingDirectory));
-        Assert.Empty((await TargetCatalogReader.ReadAsync(targets.Environment().Targets, db.Name)).Entries);
+        Assert.Empty((await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys, db.Name)).Entries);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         Assert.All(uploads, u => Assert.Equal(ThreeTargets.Azure, u.Target));
         Assert.Null(uploads[0].SourceTarget);
         Assert.Equal(ThreeTargets.Local, uploads[1].SourceTarget);
-        var entry = (await TargetCatalogReader.ReadAsync(targets.Environment().Targets, db.Name)).Resolve(summary.BackupId);
+        var entry = (await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys, db.Name)).Resolve(summary.BackupId);
         Assert.Equal(3, entry.FoundIn.Count);
         Assert.True(entry.Manifest.Copies.Single(c => c.Target == ThreeTargets.Azure).Verified);
     }

@@ -36,7 +36,7 @@ public sealed class TenantBackupTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         var summary = run.ReadOutputAs<BackupRunSummary>()!;
         Assert.Equal("Succeeded", summary.Status);
-        var manifest = (await TargetCatalogReader.ReadAsync(targets.Environment().Targets, _db.Name)).Resolve(summary.BackupId).Manifest;
+        var manifest = (await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys, _db.Name)).Resolve(summary.BackupId).Manifest;
         Assert.Equal("acme", manifest.TenantId);
         Assert.Equal(100, manifest.RowCounts["app.orders"]);
         Assert.Equal(2, manifest.RowCounts["app.plans"]);

@@ -48,6 +48,7 @@ public sealed class TenantMergeRunner(BackupEnvironment env)
             {
                 ExpectedStoredSha256 = manifest.StoredSha256,
                 ExpectedPlainSha256 = manifest.PlainSha256,
+                Expected = manifest.Expectation(),
                 DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
             };
             foreach (var target in RestoreCandidates.For(env, entry))

@@ -1,0 +1,122 @@
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Catalog;
+
+namespace BackupFunctions.Workflows.Tests.Catalog;
+
+/// <summary>
+/// How the catalog reader treats manifests across real filesystem targets: a bad manifest in one
+/// target is reported and skipped while another target's good one is used; signed manifests win over
+/// unsigned ones; "latest" never lands on an unsigned backup once signed ones exist.
+/// </summary>
+public sealed class TargetCatalogReaderTests : IDisposable
+{
+    private static readonly KeyRing Ring = new KeyRing().Add(new KeyEncryptionKey("cat-key", Enumerable.Repeat((byte)3, 32).ToArray()), makeCurrent: true);
+    private readonly string _root = Directory.CreateTempSubdirectory("bf-catalog-").FullName;
+    private readonly IBackupTarget _a;
+    private readonly IBackupTarget _b;
+
+    public TargetCatalogReaderTests()
+    {
+        _a = BackupTargetFactory.Create(new TargetOptions { Name = "a", Type = "filesystem", Path = Path.Combine(_root, "a") });
+        _b = BackupTargetFactory.Create(new TargetOptions { Name = "b", Type = "filesystem", Path = Path.Combine(_root, "b") });
+    }
+
+    private static BackupManifest Manifest(string id, DateTimeOffset createdAt, int formatVersion = 2)
+    {
+        var keys = ObjectKeys.For("shop", createdAt, id);
+        return new BackupManifest
+        {
+            ManifestVersion = formatVersion == 1 ? 1 : BackupManifest.CurrentManifestVersion,
+            BackupId = id, Kind = BackupKind.Full, Database = "shop", CreatedAt = createdAt,
+            StoredSha256 = new string('a', 64), PlainSha256 = new string('b', 64), KeyId = "cat-key", FormatVersion = formatVersion,
+            RowCounts = new Dictionary<string, long> { ["public.t"] = 5 },
+            ArtifactKey = keys.Artifact,
+            Copies = [new TargetCopy("a", keys.Artifact, true), new TargetCopy("b", keys.Artifact, true)],
+        };
+    }
+
+    private static async Task PutAsync(IBackupTarget target, BackupManifest manifest, byte[]? bytes = null) =>
+        await target.PutAsync(ObjectKeys.For(manifest).Manifest, new MemoryStream(bytes ?? ManifestSigner.SignToUtf8Bytes(manifest, Ring)));
+
+    private static readonly DateTimeOffset Monday = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_malformed_manifest_in_one_target_is_reported_and_the_other_targets_copy_is_used()
+    {
+        var m = Manifest("20261130T020000Z-00000001", Monday);
+        await PutAsync(_a, m, """{"manifestVersion": 2, "backupId": "20261130T020000Z-00000001", "rowCounts": null}"""u8.ToArray());
+        await PutAsync(_b, m);
+
+        var catalog = await TargetCatalogReader.ReadAsync([_a, _b], Ring);
+
+        var entry = catalog.Resolve("latest");
+        Assert.Equal(m.BackupId, entry.BackupId);
+        Assert.Equal(["b"], entry.FoundIn);
+        Assert.True(entry.Signed);
+        var invalid = Assert.Single(catalog.Invalid);
+        Assert.Equal(("a", m.BackupId, false), (invalid.Target, invalid.BackupId, invalid.Forged));
+        Assert.Contains(catalog.Warnings, w => w.Contains("'a'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unsigned_manifest_beside_a_signed_one_is_refused_and_the_signed_one_wins_even_with_fewer_verified_copies()
+    {
+        var signed = Manifest("20261130T020000Z-00000002", Monday);
+        var unsigned = Manifest("20261130T020000Z-00000002", Monday, formatVersion: 1) with { RowCounts = new Dictionary<string, long> { ["public.t"] = 999 } };
+        await PutAsync(_a, signed with { Copies = [signed.Copies[0]] });
+        await PutAsync(_b, unsigned, ManifestSerializer.SerializeToUtf8Bytes(unsigned));
+
+        var catalog = await TargetCatalogReader.ReadAsync([_a, _b], Ring);
+
+        var entry = Assert.Single(catalog.Entries);
+        Assert.True(entry.Signed);
+        Assert.Equal(5, entry.Manifest.RowCounts["public.t"]);
+        var invalid = Assert.Single(catalog.Invalid);
+        Assert.Equal("b", invalid.Target);
+        Assert.True(invalid.Forged);
+    }
+
+    [Fact]
+    public async Task Latest_is_the_newest_signed_backup_not_a_newer_unsigned_one()
+    {
+        var old = Manifest("20261130T020000Z-00000003", Monday);
+        var dropped = Manifest("20261201T020000Z-00000004", Monday.AddDays(1), formatVersion: 1);
+        await PutAsync(_a, old);
+        await PutAsync(_a, dropped, ManifestSerializer.SerializeToUtf8Bytes(dropped));
+
+        var catalog = await TargetCatalogReader.ReadAsync([_a], Ring);
+
+        Assert.Equal(2, catalog.Entries.Count);
+        Assert.Equal(old.BackupId, catalog.Resolve("latest").BackupId);
+        Assert.False(catalog.Resolve(dropped.BackupId).Signed);
+
+        // With no signed backup at all (a store written only before signing), the newest unsigned one is latest.
+        var legacy = await TargetCatalogReader.ReadAsync([_a], new KeyRing().Add(new KeyEncryptionKey("cat-key", new byte[32]), makeCurrent: true));
+        Assert.Equal(dropped.BackupId, legacy.Resolve("latest").BackupId);
+    }
+
+    [Fact]
+    public async Task An_id_whose_only_manifests_were_refused_is_a_ManifestRejectedException_not_not_found()
+    {
+        var m = Manifest("20261130T020000Z-00000005", Monday);
+        var forged = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(ManifestSigner.SignToUtf8Bytes(m, Ring))
+            .Replace("\"public.t\": 5", "\"public.t\": 6", StringComparison.Ordinal));
+        await PutAsync(_a, m, forged);
+
+        var catalog = await TargetCatalogReader.ReadAsync([_a], Ring);
+
+        Assert.Empty(catalog.Entries);
+        var e = Assert.Throws<ManifestRejectedException>(() => catalog.Resolve(m.BackupId));
+        Assert.True(e.Forged);
+        Assert.Throws<BackupNotFoundException>(() => catalog.Resolve("latest"));
+    }
+
+    public void Dispose()
+    {
+        (_a as IDisposable)?.Dispose();
+        (_b as IDisposable)?.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+}
