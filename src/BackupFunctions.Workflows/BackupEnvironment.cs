@@ -33,6 +33,9 @@ public sealed class BackupEnvironment
 
     public PgToolRunner Tools { get; }
 
+    /// <summary>Passwords of restore destinations, kept in this process (never in a request or a history).</summary>
+    public Restore.DestinationPasswords Passwords { get; init; } = new();
+
     /// <summary>The source server, pointed at <paramref name="database"/> (or the configured default).</summary>
     public PgConnectionInfo Source(string? database = null)
     {

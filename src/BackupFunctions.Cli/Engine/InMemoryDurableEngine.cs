@@ -40,6 +40,10 @@ internal sealed class InMemoryDurableEngine : IAsyncDisposable
     public static DataConverter Converter { get; } = new JsonDataConverter(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     private readonly WebApplication _sidecar;
+
+    /// <summary>The state store itself (inputs, outputs, histories), for tests that check what it keeps.</summary>
+    internal IOrchestrationServiceClient Store => _sidecar.Services.GetRequiredService<IOrchestrationServiceClient>();
+
     private readonly GrpcChannel _channel;
     private readonly IHost _worker;
     private readonly StoppableLoggerFactory _loggers;
