@@ -110,7 +110,8 @@ public static class DrCommand
     /// (<see cref="DestinationPasswords"/>): the activities add it when they connect, so the request,
     /// the history and the custom status never hold it.
     /// </summary>
-    internal static Task<InMemoryDurableEngine> StartEngineAsync(BackupFunctionsOptions options, PgConnectionInfo server, ILoggerFactory loggers, CancellationToken ct)
+    internal static Task<InMemoryDurableEngine> StartEngineAsync(BackupFunctionsOptions options, PgConnectionInfo server, ILoggerFactory loggers, CancellationToken ct,
+        Microsoft.DurableTask.DataConverter? converter = null)
     {
         var passwords = new DestinationPasswords();
         passwords.Remember(server);
@@ -122,7 +123,8 @@ public static class DrCommand
                 services.AddBackupWorkflows(options);
             },
             loggers,
-            ct);
+            ct,
+            converter);
     }
 
     private static async Task<DisasterRecoveryReport?> FollowAsync(CommandContext ctx, DurableTaskClient client, string id, bool approved, CancellationToken ct)
