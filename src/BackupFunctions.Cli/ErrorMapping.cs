@@ -13,7 +13,7 @@ public static class ErrorMapping
 {
     public static (int ExitCode, string Message) Map(Exception e) => e switch
     {
-        UsageException or UnknownTargetException => (ExitCodes.Usage, e.Message),
+        UsageException or UnknownTargetException or InsecureKeyFileException => (ExitCodes.Usage, e.Message),
         TargetConfigurationException => (ExitCodes.Failed, e.Message),
         BackupNotFoundException => (ExitCodes.NotFound, e.Message),
         TenantMergeRefusedException => (ExitCodes.Failed, e.Message),

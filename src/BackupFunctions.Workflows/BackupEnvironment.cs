@@ -21,6 +21,13 @@ public sealed class BackupEnvironment
         Keys = keys ?? KeyRingLoader.Load(options.Keys);
         Targets = targets ?? BackupTargetFactory.CreateAll(options.Targets, LoggerFactory);
         Tools = new PgToolRunner(new PgClientLocator(options.Source.PgBinDirectory), LoggerFactory.CreateLogger<PgToolRunner>());
+        // Before anything is written there: refuse a directory others could tamper with; sweep killed runs' scratch.
+        var swept = Staging.StagingArea.Prepare(options.StagingDirectory);
+        if (swept.Count > 0)
+        {
+            LoggerFactory.CreateLogger<BackupEnvironment>().LogInformation(
+                "Removed {Count} leftover(s) of killed runs from the staging directory {Directory}: {Names}", swept.Count, options.StagingDirectory, string.Join(", ", swept));
+        }
     }
 
     public BackupFunctionsOptions Options { get; }
