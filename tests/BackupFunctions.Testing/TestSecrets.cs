@@ -12,6 +12,13 @@ public static class TestSecrets
 
     private static readonly object Gate = new();
 
+    /// <summary>The key of a key file (its "key" property, base64).</summary>
+    public static void RegisterKeyFile(string path)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        Register(json.RootElement.GetProperty("key").GetString() ?? "");
+    }
+
     public static void Register(string secret)
     {
         if (Environment.GetEnvironmentVariable(LedgerVariable) is not { Length: > 0 } ledger || string.IsNullOrWhiteSpace(secret))

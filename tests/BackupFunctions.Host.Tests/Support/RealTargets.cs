@@ -73,7 +73,8 @@ public sealed class RealTargets : IAsyncDisposable
     public static async Task<RealTargets> CreateAsync(string sourceDatabase)
     {
         var set = new RealTargets(Directory.CreateTempSubdirectory("bf-host-e2e-").FullName, sourceDatabase);
-        TestSecrets.Register(KeyFile.Generate(set.Options.Keys.KeyFile!, "test-key", current: true).ToBase64());
+        KeyFile.Generate(set.Options.Keys.KeyFile!, "test-key", current: true);
+        TestSecrets.RegisterKeyFile(set.Options.Keys.KeyFile!);
         // Backups never create buckets or containers (an operator does, with 'backupctl targets init').
         foreach (var options in set.Options.Targets.Where(t => t.Type != TargetOptions.FileSystemType))
         {
