@@ -11,14 +11,21 @@ scripts/ensure-dotnet.sh
 
 RESULTS="$ROOT/TestResults"
 rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+# The secrets the tests make (role passwords, key-encryption keys); kept outside what is scanned below.
+export BF_SECRETS_LEDGER="$ROOT/.secrets-ledger"
+rm -f "$BF_SECRETS_LEDGER"
 dotnet restore BackupFunctions.sln --nologo -v q
 dotnet build BackupFunctions.sln --no-restore --nologo -v q -clp:ErrorsOnly
 set +e
 dotnet test BackupFunctions.sln --no-build --nologo \
   --settings "$ROOT/coverage.runsettings" \
   --collect:"XPlat Code Coverage" --results-directory "$RESULTS" \
-  --logger "trx" --logger "console;verbosity=normal" "$@" 2>&1 | grep -vE '^\s*$|^\s+Passed ' 
+  --logger "trx" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$RESULTS/console.log" | grep -vE '^\s*$|^\s+Passed ' 
 rc=${PIPESTATUS[0]}
+# No secret in anything the suite wrote (docs: docs/settings.md, "Secrets in test output"); the scanner's own tests first.
+python3 -m unittest discover -s scripts -p 'test_scan_secrets.py' || rc=1
+python3 scripts/scan-secrets.py "$RESULTS" "$ROOT/.services/logs" || { [ "$rc" != 0 ] || rc=1; }
 set -e
 python3 scripts/test-summary.py "$RESULTS" || true
 exit "$rc"

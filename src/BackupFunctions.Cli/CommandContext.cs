@@ -13,6 +13,9 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
 
     public CliOutput Output { get; } = new(json);
 
+    /// <summary>--config as given (null: $BACKUPFUNCTIONS_CONFIG or ./backupfunctions.json).</summary>
+    public string? ConfigPath => configPath;
+
     /// <summary>
     /// Reads and checks the settings before anything is contacted; every problem is listed at once (exit 2).
     /// </summary>

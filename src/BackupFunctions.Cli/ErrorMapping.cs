@@ -14,7 +14,7 @@ public static class ErrorMapping
 {
     public static (int ExitCode, string Message) Map(Exception e) => e switch
     {
-        UsageException or UnknownTargetException => (ExitCodes.Usage, e.Message),
+        UsageException or UnknownTargetException or InsecureKeyFileException => (ExitCodes.Usage, e.Message),
         TargetConfigurationException => (ExitCodes.Usage, e.Message),
         BackupNotFoundException => (ExitCodes.NotFound, e.Message),
         // Manifests exist but every one is malformed or forged: what is stored cannot be trusted (docs/cli.md).

@@ -21,6 +21,13 @@ public sealed class BackupEnvironment
         Keys = keys ?? KeyRingLoader.Load(options.Keys);
         Targets = targets ?? BackupTargetFactory.CreateAll(options.Targets, LoggerFactory);
         Tools = new PgToolRunner(new PgClientLocator(options.Source.PgBinDirectory), LoggerFactory.CreateLogger<PgToolRunner>());
+        // Before anything is written there: refuse a directory others could tamper with; sweep killed runs' scratch.
+        var swept = Staging.StagingArea.Prepare(options.StagingDirectory);
+        if (swept.Count > 0)
+        {
+            LoggerFactory.CreateLogger<BackupEnvironment>().LogInformation(
+                "Removed {Count} leftover(s) of killed runs from the staging directory {Directory}: {Names}", swept.Count, options.StagingDirectory, string.Join(", ", swept));
+        }
     }
 
     public BackupFunctionsOptions Options { get; }
@@ -32,6 +39,9 @@ public sealed class BackupEnvironment
     public IReadOnlyList<IBackupTarget> Targets { get; }
 
     public PgToolRunner Tools { get; }
+
+    /// <summary>Passwords of restore destinations, kept in this process (never in a request or a history).</summary>
+    public Restore.DestinationPasswords Passwords { get; init; } = new();
 
     /// <summary>The source server, pointed at <paramref name="database"/> (or the configured default).</summary>
     public PgConnectionInfo Source(string? database = null)

@@ -5,7 +5,9 @@ using BackupFunctions.Workflows.Catalog.Postgres;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Orchestrations;
 using Microsoft.Extensions.Configuration;
+using BackupFunctions.Workflows.Restore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +32,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton(new WorkflowRetries(options.Retries));
         services.AddSingleton(sp => new ActivityLimits(
             options.Activities, sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None));
-        services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<DestinationPasswords>();
+        services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()) { Passwords = sp.GetRequiredService<DestinationPasswords>() });
         services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(ControlDataSource.Create(options.Control), options.Control.CatalogSchema));
         return services;
     }

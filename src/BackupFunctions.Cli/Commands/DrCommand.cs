@@ -5,7 +5,11 @@ using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;
+using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Restore;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Spectre.Console;
@@ -33,6 +37,8 @@ public static class DrCommand
         {
             backup, to, database, targetDatabase, yes, rto, keepState,
         };
+        var password = new DestinationPasswordOptions();
+        password.AddTo(command);
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
             if (!parse.GetValue(yes) && Console.IsInputRedirected)
@@ -41,12 +47,22 @@ public static class DrCommand
             }
 
             var env = ctx.CreateEnvironment(forBackups: false);
-            var server = PgConnectionInfo.FromConnectionString(parse.GetValue(to)!);
+            PgConnectionInfo server;
+            try
+            {
+                server = password.Resolve(parse, PgConnectionInfo.FromConnectionString(parse.GetValue(to)!), ctx);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--to is not a valid connection string: {e.Message}");
+            }
+
             var request = new DisasterRecoveryRequest
             {
                 BackupId = parse.GetValue(backup)!,
                 Database = parse.GetValue(database),
-                TargetConnectionString = parse.GetValue(to)!,
+                // The request is the orchestration's input, stored with its history: never the password.
+                TargetConnectionString = DestinationPasswordOptions.WithoutPassword(parse.GetValue(to)!),
                 TargetDatabase = parse.GetValue(targetDatabase),
                 SkipApproval = parse.GetValue(yes),
                 RtoTarget = parse.GetValue(rto),
@@ -55,7 +71,7 @@ public static class DrCommand
             await ExecAsync(server, $"CREATE DATABASE \"{state.Database}\"", ct);
             try
             {
-                return await RunAsync(ctx, env, state, request, ct);
+                return await RunAsync(ctx, env, state, request, server, ct);
             }
             finally
             {
@@ -77,19 +93,38 @@ public static class DrCommand
     /// and a fresh machine recovering from a disaster has neither. The temporary database on the new
     /// server holds only the catalog the activities write to (the restore and alert records).
     /// </summary>
-    private static async Task<int> RunAsync(CommandContext ctx, BackupEnvironment env, PgConnectionInfo state, DisasterRecoveryRequest request, CancellationToken ct)
+    private static async Task<int> RunAsync(CommandContext ctx, BackupEnvironment env, PgConnectionInfo state, DisasterRecoveryRequest request,
+        PgConnectionInfo server, CancellationToken ct)
     {
         env.Options.Control.ConnectionString = state.ToNpgsqlConnectionString();
         var loggers = ctx.Loggers ?? NullLoggerFactory.Instance;
-        await using var engine = await InMemoryDurableEngine.StartAsync(
-            tasks => tasks.AddBackupWorkflows(env.Options),
-            services => services.AddBackupWorkflows(env.Options),
-            loggers,
-            ct);
+        await using var engine = await StartEngineAsync(env.Options, server, loggers, ct);
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.DisasterRecovery, request, ct);
         var report = await FollowAsync(ctx, engine.Client, id, request.SkipApproval, ct);
         Render(ctx.Output, report);
         return report?.Status == "succeeded" ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The engine with the product's workflows, and the new server's password kept in this process
+    /// (<see cref="DestinationPasswords"/>): the activities add it when they connect, so the request,
+    /// the history and the custom status never hold it.
+    /// </summary>
+    internal static Task<InMemoryDurableEngine> StartEngineAsync(BackupFunctionsOptions options, PgConnectionInfo server, ILoggerFactory loggers, CancellationToken ct,
+        Microsoft.DurableTask.DataConverter? converter = null)
+    {
+        var passwords = new DestinationPasswords();
+        passwords.Remember(server);
+        return InMemoryDurableEngine.StartAsync(
+            tasks => tasks.AddBackupWorkflows(options),
+            services =>
+            {
+                services.AddSingleton(passwords);
+                services.AddBackupWorkflows(options);
+            },
+            loggers,
+            ct,
+            converter);
     }
 
     private static async Task<DisasterRecoveryReport?> FollowAsync(CommandContext ctx, DurableTaskClient client, string id, bool approved, CancellationToken ct)

@@ -27,6 +27,8 @@ public static class RestoreCommand
         {
             backup, to, database, merge, replace,
         };
+        var password = new DestinationPasswordOptions();
+        password.AddTo(command);
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
             var destination = ParseDestination(parse.GetValue(to)!);
@@ -35,6 +37,7 @@ public static class RestoreCommand
                 throw new UsageException("--replace-tenant-rows applies only with --merge.");
             }
 
+            destination = password.Resolve(parse, destination, ctx);
             var env = ctx.CreateEnvironment(forBackups: false);
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, parse.GetValue(database), ct);
             if (parse.GetValue(merge))

@@ -40,6 +40,7 @@ internal sealed class InMemoryDurableEngine : IAsyncDisposable
     public static DataConverter Converter { get; } = new JsonDataConverter(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     private readonly WebApplication _sidecar;
+
     private readonly GrpcChannel _channel;
     private readonly IHost _worker;
     private readonly StoppableLoggerFactory _loggers;
@@ -55,9 +56,12 @@ internal sealed class InMemoryDurableEngine : IAsyncDisposable
     public DurableTaskClient Client => _worker.Services.GetRequiredService<DurableTaskClient>();
 
     /// <summary>Starts the sidecar, then the worker (with <paramref name="configureServices"/> for the activities' services) and the client.</summary>
+    /// <param name="converter">Serializes every payload (inputs, activity results, custom status, events, outputs); <see cref="Converter"/> unless a test watches them.</param>
     public static async Task<InMemoryDurableEngine> StartAsync(
-        Action<DurableTaskRegistry> tasks, Action<IServiceCollection> configureServices, ILoggerFactory commandLoggers, CancellationToken ct)
+        Action<DurableTaskRegistry> tasks, Action<IServiceCollection> configureServices, ILoggerFactory commandLoggers, CancellationToken ct,
+        DataConverter? converter = null)
     {
+        converter ??= Converter;
         var loggers = new StoppableLoggerFactory(commandLoggers);
         var sidecar = BuildSidecar(loggers);
         GrpcChannel? channel = null;
@@ -90,11 +94,11 @@ internal sealed class InMemoryDurableEngine : IAsyncDisposable
             });
             builder.Services.Configure<DurableTaskWorkerOptions>(o =>
             {
-                o.DataConverter = Converter;
+                o.DataConverter = converter;
                 // One log line per event, under the worker's specific categories (the legacy ones repeat each line).
                 o.Logging.UseLegacyCategories = false;
             });
-            builder.Services.Configure<DurableTaskClientOptions>(o => o.DataConverter = Converter);
+            builder.Services.Configure<DurableTaskClientOptions>(o => o.DataConverter = converter);
             worker = builder.Build();
             await worker.StartAsync(ct);
             return new InMemoryDurableEngine(sidecar, channel, worker, loggers);

@@ -20,6 +20,23 @@ public static class KeyFile
         [JsonPropertyName("current")] public bool Current { get; set; }
     }
 
+    /// <summary>
+    /// Writes a new key over an existing key file (backupctl keys new --force). The old file is kept
+    /// beside it as <c>&lt;name&gt;.replaced-&lt;UTC time&gt;</c>: backups made with the old key need
+    /// it, and a replaced key cannot be made again. Returns that path. The new file is written in full
+    /// before the rename, so the path always holds a whole key.
+    /// </summary>
+    public static string Replace(string path, KeyEncryptionKey key, bool current = false)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        Write(temp, key, current);
+        var kept = $"{path}.replaced-{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}";
+        File.Copy(path, kept);
+        File.Move(temp, path, overwrite: true);
+        return kept;
+    }
+
     /// <summary>Creates a new random key and writes it to <paramref name="path"/> (which must not exist).</summary>
     public static KeyEncryptionKey Generate(string path, string keyId, bool current = false)
     {
@@ -53,8 +70,10 @@ public static class KeyFile
         }
     }
 
+    /// <summary>Reads a key file; one that other users can read or change is refused (<see cref="KeyFilePermissions"/>).</summary>
     public static Entry Read(string path)
     {
+        KeyFilePermissions.EnsurePrivateFile(path);
         Dto? dto;
         try { dto = JsonSerializer.Deserialize<Dto>(File.ReadAllBytes(path)); }
         catch (JsonException e) { throw new FormatException($"Key file '{path}' is not valid JSON: {e.Message}"); }

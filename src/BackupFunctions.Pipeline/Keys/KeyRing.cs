@@ -68,26 +68,9 @@ public sealed class KeyRing : IEnumerable<KeyEncryptionKey>
 
     /// <summary>
     /// Every *.json key file in a directory. The current key is <paramref name="currentKeyId"/> if
-    /// given, else the file marked "current": true, else the newest createdAt.
+    /// given, else the one the directory's <c>current</c> marker names (<see cref="KeyDirectory"/>).
     /// </summary>
-    public static KeyRing FromDirectory(string directory, string? currentKeyId = null)
-    {
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Key directory '{directory}' does not exist.");
-        var ring = new KeyRing();
-        var entries = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(KeyFile.Read).ToList();
-        foreach (var e in entries) ring.Add(e.Key);
-        if (currentKeyId is not null) ring.SetCurrent(currentKeyId);
-        else if (entries.Where(e => e.Current).ToList() is { Count: > 0 } marked)
-        {
-            if (marked.Count > 1)
-                throw new InvalidOperationException($"More than one key file in '{directory}' is marked current: {string.Join(", ", marked.Select(m => m.Key.KeyId))}.");
-            ring._currentId = marked[0].Key.KeyId;
-        }
-        else if (entries.Count > 0)
-            ring._currentId = entries.OrderBy(e => e.CreatedAt ?? DateTimeOffset.MinValue).ThenBy(e => e.Key.KeyId, StringComparer.Ordinal).Last().Key.KeyId;
-        return ring;
-    }
+    public static KeyRing FromDirectory(string directory, string? currentKeyId = null) => KeyDirectory.Load(directory, currentKeyId);
 
     /// <summary>
     /// Keys from BF_KEK_&lt;ID&gt;=base64 variables; BF_KEK_CURRENT names the current one (needed

@@ -9,7 +9,9 @@ namespace BackupFunctions.Pipeline.Processes;
 /// <summary>
 /// Starts pg_dump, pg_restore, psql and pg_dumpall. The connection is passed as a libpq conninfo
 /// in --dbname (host, port, user, database; never the password) and the password in the child's
-/// PGPASSWORD. Inherited PG* variables are removed so the environment cannot redirect a run.
+/// PGPASSWORD, or, when the connection has none, from the password file libpq finds (PGPASSFILE or
+/// ~/.pgpass). The child's environment is <see cref="ChildEnvironment"/>'s allow-list, so neither a
+/// secret of this process nor a PG* variable that could redirect a run reaches it.
 /// </summary>
 public sealed partial class PgToolRunner
 {
@@ -45,11 +47,8 @@ public sealed partial class PgToolRunner
             UseShellExecute = false,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
-            psi.Environment.Remove(key);
-        // Messages in English, so stderr classification works whatever the host's locale.
-        psi.Environment["LC_MESSAGES"] = "C";
-        psi.Environment["LANG"] = "C.UTF-8";
+        // An allow-list: no key-encryption key, target secret or connection string reaches the child.
+        ChildEnvironment.Apply(psi.Environment);
         if (connection is not null)
         {
             if (connection.Password is { Length: > 0 } pw) psi.Environment["PGPASSWORD"] = pw;

@@ -14,13 +14,13 @@ public sealed record RestoreTargetPreflight(string Server, string ServerVersion,
 /// and that the role may create the database (CREATEDB) and the missing roles (CREATEROLE). A
 /// database of that name that already holds tables is refused rather than restored over.
 /// </summary>
-public sealed class PreflightRestoreTarget(ActivityLimits limits) : BoundedActivity<RestoreTargetPreflightRequest, RestoreTargetPreflight>(limits)
+public sealed class PreflightRestoreTarget(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<RestoreTargetPreflightRequest, RestoreTargetPreflight>(limits)
 {
     protected override Task<RestoreTargetPreflight> RunAsync(ActivityRun context, RestoreTargetPreflightRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
             var ct = context.CancellationToken;
-            var server = PgConnectionInfo.FromConnectionString(input.TargetConnectionString);
+            var server = env.Passwords.Apply(PgConnectionInfo.FromConnectionString(input.TargetConnectionString));
             var where = $"{server.Username}@{server.Host}:{server.Port}";
             NpgsqlConnection conn;
             try

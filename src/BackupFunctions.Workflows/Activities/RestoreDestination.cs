@@ -13,7 +13,8 @@ public static class RestoreDestination
             : PgConnectionInfo.FromConnectionString(env.Options.Scratch.ConnectionString is { Length: > 0 } scratch ? scratch : env.Options.Source.ConnectionString);
         var database = request.TargetDatabase
             ?? (string.IsNullOrWhiteSpace(request.TargetConnectionString) ? ScratchName(env, backupId) : server.Database);
-        return server.WithDatabase(database);
+        // The request never holds the password (it is stored); this process may (backupctl --password-env).
+        return env.Passwords.Apply(server.WithDatabase(database));
     }
 
     public static string ScratchName(BackupEnvironment env, string backupId)

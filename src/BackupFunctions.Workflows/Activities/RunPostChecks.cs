@@ -14,7 +14,7 @@ public sealed record PostChecksRequest(string TargetConnectionString, string Dat
 /// restored database. Each must return exactly one value, true; anything else, or an error, fails
 /// that check. The results are returned, not thrown, so the report lists every check.
 /// </summary>
-public sealed class RunPostChecks(BackupFunctionsOptions options, ActivityLimits limits) : BoundedActivity<PostChecksRequest, IReadOnlyList<PostCheckResult>>(limits)
+public sealed class RunPostChecks(BackupFunctionsOptions options, BackupEnvironment env, ActivityLimits limits) : BoundedActivity<PostChecksRequest, IReadOnlyList<PostCheckResult>>(limits)
 {
     protected override Task<IReadOnlyList<PostCheckResult>> RunAsync(ActivityRun context, PostChecksRequest input) =>
         ActivityFailures.RunAsync<IReadOnlyList<PostCheckResult>>(async () =>
@@ -26,7 +26,7 @@ public sealed class RunPostChecks(BackupFunctionsOptions options, ActivityLimits
                 return results;
             }
 
-            var target = PgConnectionInfo.FromConnectionString(input.TargetConnectionString).WithDatabase(input.Database);
+            var target = env.Passwords.Apply(PgConnectionInfo.FromConnectionString(input.TargetConnectionString).WithDatabase(input.Database));
             await using var conn = await new DatabaseInspector(target).OpenAsync(context.CancellationToken);
             for (var i = 0; i < checks.Count; i++)
             {

@@ -16,8 +16,12 @@ public sealed class BackupFunctionsOptions
 
     public CompressionOptions Compression { get; set; } = new();
 
-    /// <summary>Where artifacts are written before upload; on the same disk nothing else fills.</summary>
-    public string StagingDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "backupfunctions-staging");
+    /// <summary>
+    /// Where artifacts are written before upload and restores wait for pg_restore; on a disk nothing else
+    /// fills. Must be this account's alone (see <see cref="Staging.StagingArea"/>); the default is under
+    /// $XDG_STATE_HOME (or ~/.local/state)/backupfunctions/staging.
+    /// </summary>
+    public string StagingDirectory { get; set; } = Staging.StagingArea.DefaultDirectory();
 
     public List<TargetOptions> Targets { get; set; } = [];
 

@@ -61,6 +61,7 @@ public sealed class CliEnvironment : IAsyncLifetime
         WriteConfig(ConfigFile, [LocalTarget(LocalPath), S3Target(S3Prefix, TestServices.S3ServiceUrl), AzureTarget(Container)]);
         KeysNew = await Backupctl.RunAsync("keys", "new", "--id", "cli-key", "--out", KeyFile);
         KeyFileAfterNew = File.Exists(KeyFile) ? await File.ReadAllTextAsync(KeyFile) : "";
+        if (KeyFileAfterNew.Length > 0) TestSecrets.RegisterKeyFile(KeyFile);
         KeysNewAgain = await Backupctl.RunAsync("keys", "new", "--out", KeyFile);
         Backup = await Backupctl.RunAsync("backup", "--json", "--config", ConfigFile);
     }

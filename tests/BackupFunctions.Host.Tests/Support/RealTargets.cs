@@ -74,6 +74,7 @@ public sealed class RealTargets : IAsyncDisposable
     {
         var set = new RealTargets(Directory.CreateTempSubdirectory("bf-host-e2e-").FullName, sourceDatabase);
         KeyFile.Generate(set.Options.Keys.KeyFile!, "test-key", current: true);
+        TestSecrets.RegisterKeyFile(set.Options.Keys.KeyFile!);
         // Backups never create buckets or containers (an operator does, with 'backupctl targets init').
         foreach (var options in set.Options.Targets.Where(t => t.Type != TargetOptions.FileSystemType))
         {

@@ -52,6 +52,7 @@ public sealed class ThreeTargets : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("bf-wf-").FullName;
         var set = new ThreeTargets(root, database);
         KeyFile.Generate(set.KeyFilePath, KeyId, current: true);
+        TestSecrets.RegisterKeyFile(set.KeyFilePath);
         // The bucket is shared (each test has its own prefix) and may not exist on a fresh machine; the container is this test's.
         foreach (var options in set.Options.Targets.Where(t => t.Type != TargetOptions.FileSystemType))
         {
