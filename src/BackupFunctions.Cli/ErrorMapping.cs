@@ -4,6 +4,7 @@ using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Targets;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Pitr;
 using BackupFunctions.Workflows.Restore.Merge;
 
 namespace BackupFunctions.Cli;
@@ -17,6 +18,7 @@ public static class ErrorMapping
         TargetConfigurationException => (ExitCodes.Failed, e.Message),
         BackupNotFoundException => (ExitCodes.NotFound, e.Message),
         TenantMergeRefusedException => (ExitCodes.Failed, e.Message),
+        PitrException => (ExitCodes.Failed, e.Message),
         ArtifactIntegrityException or WrongKeyException or UnknownKeyException => (ExitCodes.Integrity, e.Message),
         PgOperationException => (ExitCodes.Failed, e.Message),
         TargetException => (ExitCodes.Failed, e.Message),

@@ -74,8 +74,9 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
             var run = await Backupctl.RunAsync(RestoreArgs(env.CommittedBy[1].ToString("O", CultureInfo.InvariantCulture), dataDirectory, env.NextPort(), config));
 
             Assert.True(run.ExitCode == 1, run.ToString());
-            Assert.Contains("stopped during recovery", run.Stderr);
-            Assert.Contains("recovery ended before configured recovery target was reached", run.Stderr);
+            var error = run.Json.GetProperty("error").GetString();
+            Assert.Contains("stopped during recovery", error);
+            Assert.Contains("recovery ended before configured recovery target was reached", error);
         }
         finally
         {
@@ -93,7 +94,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
         var run = await Backupctl.RunAsync(RestoreArgs("latest", dataDirectory, env.NextPort()));
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("is not empty", run.Stderr);
+        Assert.Contains("is not empty", run.Json.GetProperty("error").GetString());
         Assert.Equal("15\n", await File.ReadAllTextAsync(Path.Combine(dataDirectory, "PG_VERSION")));
     }
 
