@@ -47,6 +47,16 @@ public sealed class PitrRestoreRunner(BackupEnvironment env)
             progress?.Report($"recovery finished and promoted in {recovery.Elapsed.TotalSeconds:F1} s");
             var database = env.Source().Database;
             var (lastReplay, timeline) = await ReadStateAsync(connectionString, ct);
+            if (request.TargetTime is null)
+            {
+                var unreplayed = await WalArchiveGap.UnreplayedAsync(env, dataDirectory, timeline, ct);
+                if (unreplayed.Count > 0)
+                    throw new PitrException(
+                        $"Recovery to latest ended before {unreplayed.Count} archived segment(s) of the old timeline ({unreplayed[0]} … {unreplayed[^1]}): " +
+                        "a segment between is missing or unreadable in every target, so the restored server lacks every transaction after that point. " +
+                        $"It is running on 127.0.0.1:{request.Port} for inspection; find the missing segment (another copy of the archive) or restore to a time before the gap.");
+            }
+
             var counts = await CountRowsAsync(ConnectionString(request.Port, database), ct);
             return new PitrRestoreResult(chosen.BackupId, servedBy, request.TargetTime, dataDirectory, request.Port, lastReplay, timeline,
                 database, counts, layDown.Elapsed, recovery.Elapsed);

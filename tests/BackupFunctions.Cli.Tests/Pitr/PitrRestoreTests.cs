@@ -85,6 +85,28 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     }
 
     [Fact]
+    public async Task Restore_to_latest_over_a_hole_in_the_archive_fails_instead_of_promoting_quietly_short()
+    {
+        // PostgreSQL takes the missing segment for the end of the archive and promotes; the later segments show the hole.
+        var (config, archive) = await CopyArchiveAsync("hole");
+        File.Delete(Path.Combine(archive, env.BatchSegments[1] + ".json"));
+        var dataDirectory = Path.Combine(env.Root, "restored-hole");
+        try
+        {
+            var run = await Backupctl.RunAsync([.. RestoreArgs("latest", dataDirectory, env.NextPort(), config), "--stop"]);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            var error = run.Json.GetProperty("error").GetString();
+            Assert.Contains("Recovery to latest ended before", error);
+            Assert.Contains(env.BatchSegments[2], error);
+        }
+        finally
+        {
+            await ArchivingCluster.StopAsync(dataDirectory);
+        }
+    }
+
+    [Fact]
     public async Task Restore_refuses_a_data_directory_that_is_not_empty()
     {
         var dataDirectory = Path.Combine(env.Root, "occupied");

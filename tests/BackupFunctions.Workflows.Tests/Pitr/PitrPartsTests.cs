@@ -67,6 +67,15 @@ public sealed class PitrPartsTests
         }
     }
 
+    [Fact]
+    public void A_timeline_history_gives_the_parent_and_the_segment_it_was_left_at()
+    {
+        var lines = new[] { "1\t0/5000000\tbefore 2026-11-24 10:00:00+00", "", "2\t1/A3000028\tno recovery target specified" };
+
+        Assert.Equal((2, "00000001000000A3"), WalArchiveGap.ParseLastSwitch(lines, 16));
+        Assert.Equal((1, "0000000000000005"), WalArchiveGap.ParseLastSwitch(lines.Take(1), 16));
+    }
+
     private static BaseBackupManifest Base(string id, DateTimeOffset completed) => new()
     {
         BackupId = id, Cluster = "c", StartLsn = "0/1", StartWalFile = "000000010000000000000001", Timeline = 1,
