@@ -5,6 +5,7 @@ using BackupFunctions.Targets;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Preflight;
+using BackupFunctions.Workflows.Pitr;
 using BackupFunctions.Workflows.Restore.Merge;
 
 namespace BackupFunctions.Cli;
@@ -20,6 +21,7 @@ public static class ErrorMapping
         // Manifests exist but every one is malformed or forged: what is stored cannot be trusted (docs/cli.md).
         ManifestRejectedException => (ExitCodes.Integrity, e.Message),
         TenantMergeRefusedException => (ExitCodes.Failed, e.Message),
+        PitrException => (ExitCodes.Failed, e.Message),
         ArtifactIntegrityException or WrongKeyException or UnknownKeyException => (ExitCodes.Integrity, e.Message),
         SourcePreflightException => (ExitCodes.Failed, e.Message),
         PgOperationException => (ExitCodes.Failed, e.Message),

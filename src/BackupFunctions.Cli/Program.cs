@@ -13,4 +13,6 @@ root.Subcommands.Add(KeysCommand.Create(global));
 root.Subcommands.Add(TargetsCommand.Create(global));
 root.Subcommands.Add(CatalogCommand.Create(global));
 root.Subcommands.Add(DrCommand.Create(global));
+root.Subcommands.Add(WalCommand.Create(global));
+root.Subcommands.Add(BaseBackupCommand.Create(global));
 return await root.Parse(args).InvokeAsync();

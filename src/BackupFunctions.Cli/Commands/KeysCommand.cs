@@ -78,7 +78,7 @@ public static class KeysCommand
         var use = new Command("use", "Make a key of the key directory the current one: writes its 'current' marker.") { id, dir };
         use.SetAction((parse, ct) => global.RunAsync(parse, ctx =>
         {
-            var directory = parse.GetValue(dir) ?? CliConfiguration.Load(ctx.ConfigPath).Keys.KeyDirectory
+            var directory = parse.GetValue(dir) ?? KeyDirectoryFromSettings(ctx.ConfigPath)
                 ?? throw new UsageException("No key directory: pass --dir, or set BackupFunctions:Keys:KeyDirectory.");
             var keyId = parse.GetValue(id)!;
             if (!KeyDirectory.Use(directory, keyId))
@@ -98,5 +98,15 @@ public static class KeysCommand
             return Task.FromResult(ExitCodes.Success);
         }));
         return use;
+    }
+
+    // Only the key directory is needed here, so the rest of the settings may be incomplete; a file that cannot be read still says why.
+    private static string? KeyDirectoryFromSettings(string? configPath)
+    {
+        var problems = new List<string>();
+        var options = CliConfiguration.Load(configPath, problems);
+        return problems.Count > 0
+            ? throw new UsageException("The configuration is incomplete or invalid:\n  - " + string.Join("\n  - ", problems))
+            : options.Keys.KeyDirectory;
     }
 }

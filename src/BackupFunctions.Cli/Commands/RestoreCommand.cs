@@ -12,8 +12,9 @@ public static class RestoreCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var backup = new Argument<string>("backup") { Description = "A backup id, or 'latest'." };
-        var to = new Option<string>("--to") { Description = "Npgsql connection string of the destination database (created when missing).", Required = true };
+        var backup = new Argument<string?>("backup") { Description = "A backup id, or 'latest' (not with --pitr).", Arity = ArgumentArity.ZeroOrOne };
+        var to = new Option<string?>("--to") { Description = "Npgsql connection string of the destination database (created when missing)." };
+        var pitr = new PitrRestoreOptions();
         var database = new Option<string?>("--database", "-d") { Description = "With 'latest': the newest backup of this source database." };
         var merge = new Option<bool>("--merge")
         {
@@ -29,8 +30,18 @@ public static class RestoreCommand
         };
         var password = new DestinationPasswordOptions();
         password.AddTo(command);
+        pitr.AddTo(command);
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
+            if (pitr.IsRequested(parse))
+            {
+                if (parse.GetValue(backup) is not null || parse.GetValue(to) is not null || parse.GetValue(merge))
+                    throw new UsageException("--pitr restores a whole cluster into --to-datadir; it takes no backup id, --to or --merge.");
+                return await pitr.RunAsync(ctx, parse, parse.GetValue(global.Config), ct);
+            }
+
+            if (parse.GetValue(backup) is null || parse.GetValue(to) is null)
+                throw new UsageException("Give a backup id (or 'latest') and --to <connection string>, or --pitr <time|latest> --to-datadir DIR.");
             var destination = ParseDestination(parse.GetValue(to)!);
             if (parse.GetValue(replace) && !parse.GetValue(merge))
             {

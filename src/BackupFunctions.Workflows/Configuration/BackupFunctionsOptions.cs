@@ -45,6 +45,9 @@ public sealed class BackupFunctionsOptions
 
     public ActivityOptions Activities { get; set; } = new();
 
+    /// <summary>Point-in-time recovery: WAL archiving and base backups (docs/pitr.md).</summary>
+    public PitrOptions Pitr { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
@@ -72,6 +75,7 @@ public sealed class BackupFunctionsOptions
         problems.AddRange(Restore.Validate());
         problems.AddRange(Dump.Validate());
         problems.AddRange(Activities.Validate());
+        problems.AddRange(Pitr.Validate());
         return problems;
     }
 }

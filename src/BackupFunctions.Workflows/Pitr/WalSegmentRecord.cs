@@ -1,0 +1,25 @@
+using BackupFunctions.Pipeline.Format;
+
+namespace BackupFunctions.Workflows.Pitr;
+
+/// <summary>
+/// The small JSON written next to each archived WAL file, after its artifact: the plain SHA-256 is
+/// what makes a repeated push idempotent (the stored bytes differ on every push, because each gets
+/// a fresh data key), and what a fetch checks the decoded segment against.
+/// </summary>
+public sealed record WalSegmentRecord
+{
+    public const int CurrentVersion = 1;
+
+    public int Version { get; init; } = CurrentVersion;
+    public required string WalFile { get; init; }
+    public required long PlainBytes { get; init; }
+    /// <summary>Hex SHA-256 of the WAL file as PostgreSQL wrote it.</summary>
+    public required string PlainSha256 { get; init; }
+    public required long StoredBytes { get; init; }
+    /// <summary>Hex SHA-256 of the artifact as stored.</summary>
+    public required string StoredSha256 { get; init; }
+    public required string KeyId { get; init; }
+    public CompressionKind Compression { get; init; }
+    public required DateTimeOffset ArchivedAt { get; init; }
+}
