@@ -77,7 +77,9 @@ public sealed class DestinationPasswordTests(CliEnvironment env) : IClassFixture
         await using var role = await PasswordRole.CreateAsync();
         await using var state = await TempDatabase.CreateAsync("cli_drstate");
         var destination = env.NewDatabaseName("cli_drpw");
-        var options = CliConfiguration.Load(env.ConfigFile);
+        var problems = new List<string>();
+        var options = CliConfiguration.Load(env.ConfigFile, problems);
+        Assert.Empty(problems);
         options.Control.ConnectionString = state.ConnectionString;
         var server = PgConnectionInfo.FromConnectionString(role.ConnectionStringWithoutPassword(destination)) with { Password = role.Password };
         var request = new DisasterRecoveryRequest
