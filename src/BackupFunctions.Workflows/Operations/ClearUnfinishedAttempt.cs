@@ -23,20 +23,39 @@ public static class ClearUnfinishedAttempt
         var cleared = new List<string>();
         foreach (var target in targets)
         {
-            if (await target.StatAsync(keys.Artifact, ct).ConfigureAwait(false) is null)
+            bool artifact, manifest;
+            try
+            {
+                artifact = await target.StatAsync(keys.Artifact, ct).ConfigureAwait(false) is not null;
+                manifest = artifact && await target.StatAsync(keys.Manifest, ct).ConfigureAwait(false) is not null;
+            }
+            catch (TargetException)
+            {
+                // A target that is down now fails its own copy later, where it is reported; it must not fail the dump.
+                continue;
+            }
+
+            if (!artifact)
             {
                 continue;
             }
 
-            if (await target.StatAsync(keys.Manifest, ct).ConfigureAwait(false) is not null)
+            if (manifest)
             {
                 throw new InvalidOperationException(
                     $"Backup {backupId} is already published in target '{target.Name}' ({keys.Manifest}). A backup id is used once, " +
                     "so this dump will not write it again; start a new backup.");
             }
 
-            await target.DeleteAsync(keys.Artifact, ct).ConfigureAwait(false);
-            cleared.Add(target.Name);
+            try
+            {
+                await target.DeleteAsync(keys.Artifact, ct).ConfigureAwait(false);
+                cleared.Add(target.Name);
+            }
+            catch (TargetException)
+            {
+                // Left in place: that target's copy of this run is then refused as taken, and reported as failed.
+            }
         }
 
         return cleared;
