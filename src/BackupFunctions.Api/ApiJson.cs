@@ -13,10 +13,17 @@ public static class ApiJson
     /// For request bodies: like <see cref="Options"/>, but an unknown property is an error, so a misspelt
     /// "databse" is a 400 instead of a silent backup of the default database.
     /// </summary>
-    public static JsonSerializerOptions StrictRequest { get; } = new(Options)
+    public static JsonSerializerOptions StrictRequest { get; } = ReadOnly(new(Options)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
+    });
+
+    // Read-only with its resolver in place, so request types' metadata (the fields they take) can be asked for.
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>Applies the conventions to options a framework owns (ASP.NET Core's JsonOptions).</summary>
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)

@@ -56,6 +56,12 @@ public static class RequestBody
 
         try
         {
+            if (UnknownFields<T>(text) is { Count: > 0 } unknown)
+            {
+                return (null, $"The body has {(unknown.Count == 1 ? "a field" : "fields")} this request does not take: " +
+                    $"{string.Join(", ", unknown.Select(f => $"'{f}'"))}. It takes: {string.Join(", ", Fields<T>())}.");
+            }
+
             var value = JsonSerializer.Deserialize<T>(text, ApiJson.StrictRequest);
             return value is null ? (null, "The body is JSON null; send a JSON object.") : (value, null);
         }
@@ -64,4 +70,20 @@ public static class RequestBody
             return (null, $"The body is not valid JSON for this request: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// Top-level fields the request type does not have, named in the answer without the serializer's wording (which
+    /// quotes .NET type names). A misspelt "databse", or a "backupId" the server mints itself, is a 400 that says so.
+    /// </summary>
+    private static List<string> UnknownFields<T>(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return [];
+        var known = Fields<T>();
+        return document.RootElement.EnumerateObject().Select(p => p.Name)
+            .Where(name => !known.Contains(name, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static List<string> Fields<T>() =>
+        ApiJson.StrictRequest.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToList();
 }

@@ -16,11 +16,13 @@ public interface IBackupTarget
     string Name { get; }
 
     /// <summary>
-    /// Stores <paramref name="content"/> under <paramref name="key"/>, replacing any object there only
-    /// once the new one is complete. A failed put never leaves a partial object visible under the key
-    /// and never damages the previous object. Large content is streamed in bounded parts; the length
-    /// may be unknown (a pipeline stream). Retrying wrappers can replay only seekable streams, so pass
-    /// a <see cref="FileStream"/> when you want whole-put retries.
+    /// Stores <paramref name="content"/> under <paramref name="key"/>, which must be free: a put never
+    /// replaces a stored object. When one is there (before the put, or by the time it would become
+    /// visible) the put throws <see cref="TargetObjectExistsException"/> and the stored object stays as
+    /// it was (create-new on disk, If-None-Match: * on S3 and Azure). The object becomes visible only
+    /// once complete: a failed put never leaves a partial object under the key. Large content is
+    /// streamed in bounded parts; the length may be unknown (a pipeline stream). Retrying wrappers can
+    /// replay only seekable streams, so pass a <see cref="FileStream"/> when you want whole-put retries.
     /// </summary>
     Task<TargetObjectInfo> PutAsync(string key, Stream content, PutOptions? options = null, CancellationToken ct = default);
 

@@ -28,7 +28,11 @@ public sealed class RequestBodyTests
 
         var (misspelt, because) = await RequestBody.ReadAsync<Request>(With("""{"databse":"app"}"""), emptyMeansDefault: false, CancellationToken.None);
         Assert.Null(misspelt);
-        Assert.Contains("databse", because);
+        Assert.Equal("The body has a field this request does not take: 'databse'. It takes: database.", because);
+
+        var (twoUnknown, why) = RequestBody.Parse<Request>("""{"Database":"app","backupId":"x","kind":1}""", emptyMeansDefault: false);
+        Assert.Null(twoUnknown);
+        Assert.Equal("The body has fields this request does not take: 'backupId', 'kind'. It takes: database.", why);
     }
 
     [Fact]

@@ -37,6 +37,14 @@ public sealed class FaultProxy : IAsyncDisposable
     public int Resets;
     public int Injected503s;
 
+    /// <summary>Keep the head of every request forwarded from now on, for <see cref="RequestHeads"/>.</summary>
+    public bool RecordRequestHeads { get; set; }
+
+    /// <summary>The request heads seen while <see cref="RecordRequestHeads"/> was on ("PUT /bucket/key HTTP/1.1\r\nHost: …"), in order per connection.</summary>
+    public IReadOnlyList<string> RequestHeads => _heads.ToList();
+
+    private readonly ConcurrentQueue<string> _heads = new();
+
     /// <summary>Delay before forwarding each chunk of a response.</summary>
     public TimeSpan ResponseDelay { get; set; }
 
@@ -77,7 +85,8 @@ public sealed class FaultProxy : IAsyncDisposable
             }
             await upstream.ConnectAsync(_upstreamHost, _upstreamPort, _stop.Token);
             _open[upstream] = 0;
-            var up = PumpAsync(client.GetStream(), upstream.GetStream(), () => ref _resetRequestAfter, client, false);
+            var log = RecordRequestHeads ? new RequestHeadLog(_heads) : null;
+            var up = PumpAsync(client.GetStream(), upstream.GetStream(), () => ref _resetRequestAfter, client, false, log);
             var down = PumpAsync(upstream.GetStream(), client.GetStream(), () => ref _resetResponseAfter, client, true);
             await Task.WhenAny(up, down);
         }
@@ -95,13 +104,14 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private delegate ref long Threshold();
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, Threshold threshold, TcpClient client, bool response)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Threshold threshold, TcpClient client, bool response, RequestHeadLog? log = null)
     {
         var buffer = new byte[16 * 1024];
         while (true)
         {
             var n = await from.ReadAsync(buffer, _stop.Token);
             if (n == 0) return;
+            log?.Feed(buffer.AsSpan(0, n));
             if (response && ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, _stop.Token);
             ref var left = ref threshold();
             var armed = Interlocked.Read(ref left);

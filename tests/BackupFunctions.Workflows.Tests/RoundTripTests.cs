@@ -128,6 +128,8 @@ public sealed class RoundTripTests(SampleDatabaseFixture sample)
         await File.WriteAllBytesAsync(path, bytes[..(headerLength + 2 * storedChunk)]);
         var flipped = (byte[])bytes.Clone();
         flipped[^20] ^= 0x04;
+        // Puts never replace, so damage the stored copy the way a store's bit rot would look: other bytes under the key.
+        await env.FindTarget(ThreeTargets.S3)!.DeleteAsync(key);
         await env.FindTarget(ThreeTargets.S3)!.PutAsync(key, new MemoryStream(flipped));
         var damaged = await targets.SnapshotAsync();
 

@@ -17,6 +17,10 @@ namespace BackupFunctions.Targets.AzureBlob;
 /// blob untouched (uncommitted blocks are garbage-collected by the service after a week). The SDK's
 /// own retries are turned off: retrying is <see cref="RetryingTarget"/>'s job.
 /// </summary>
+/// <remarks>
+/// A put never replaces a stored blob: Put Blob and Put Block List carry <c>If-None-Match: *</c>, which
+/// the service enforces atomically (409 BlobAlreadyExists), so the check needs no request of its own.
+/// </remarks>
 public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
 {
     /// <summary>The service's limit on committed blocks per blob.</summary>
@@ -190,6 +194,9 @@ public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
         private readonly string _uploadId = Guid.NewGuid().ToString("N");
         private readonly BlockBlobClient _blob = target.Blob(key);
 
+        /// <summary>If-None-Match: *, so the service refuses the write when the blob exists.</summary>
+        private static BlobRequestConditions OnlyIfNew => new() { IfNoneMatch = ETag.All };
+
         private static UploadTransferValidationOptions Md5 => new() { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 };
 
         public async Task<TargetObjectInfo> PutSingleAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
@@ -200,8 +207,13 @@ public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
                 {
                     HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
                     TransferValidation = Md5,
+                    Conditions = OnlyIfNew,
                 }, ct);
                 return new TargetObjectInfo(key, data.Length, response.Value.LastModified, Unquote(response.Value.ETag));
+            }
+            catch (RequestFailedException ex) when (IsKeyTaken(ex))
+            {
+                throw new TargetObjectExistsException(target.Name, key, innerException: ex);
             }
             catch (Exception ex) when (target._errors.Map(ex, "Upload", key, ct) is { } mapped)
             {
@@ -229,14 +241,23 @@ public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
             try
             {
                 var response = await _blob.CommitBlockListAsync(Enumerable.Range(1, partCount).Select(BlockId),
-                    new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, ct);
+                    new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType }, Conditions = OnlyIfNew }, ct);
                 return new TargetObjectInfo(key, totalLength, response.Value.LastModified, Unquote(response.Value.ETag));
+            }
+            catch (RequestFailedException ex) when (IsKeyTaken(ex))
+            {
+                throw new TargetObjectExistsException(target.Name, key, innerException: ex);
             }
             catch (Exception ex) when (target._errors.Map(ex, "Committing the block list", key, ct) is { } mapped)
             {
                 throw mapped;
             }
         }
+
+        // Put Blob and Put Block List answer 409 BlobAlreadyExists to If-None-Match: * on an existing blob;
+        // 412 ConditionNotMet is the generic answer to a failed condition.
+        private static bool IsKeyTaken(RequestFailedException ex) =>
+            ex.ErrorCode is "BlobAlreadyExists" or "ConditionNotMet" || ex.Status == 412;
 
         // Uncommitted blocks never become visible and the service discards them after seven days.
         public Task AbortAsync() => Task.CompletedTask;

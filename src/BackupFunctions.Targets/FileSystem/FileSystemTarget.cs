@@ -5,9 +5,9 @@ namespace BackupFunctions.Targets.FileSystem;
 
 /// <summary>
 /// Stores objects as files under a root directory; a key's '/' segments become subdirectories.
-/// A put writes a temporary file next to the final one, flushes it to disk (fsync), then renames it
-/// over the final name, which is atomic on POSIX file systems: readers see the old file or the new
-/// one, never a part.
+/// A put writes a temporary file next to the final one, flushes it to disk (fsync), then gives it the
+/// final name only if that name is still free (<see cref="NoReplaceMove"/>: link(2), atomic): readers
+/// see no file or the whole file, never a part, and a stored object is never replaced.
 /// </summary>
 public sealed class FileSystemTarget : IBackupTarget
 {
@@ -59,6 +59,8 @@ public sealed class FileSystemTarget : IBackupTarget
         TargetKey.Validate(key);
         ArgumentNullException.ThrowIfNull(content);
         var path = PathOf(key);
+        // Refuse before writing what may be gigabytes; the no-replace move below is what guarantees it.
+        if (File.Exists(path)) throw new TargetObjectExistsException(Name, key);
         var directory = Path.GetDirectoryName(path)!;
         var temp = Path.Combine(directory, $"{TempMarker}{Guid.NewGuid():N}-{Path.GetFileName(path)}");
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -78,15 +80,18 @@ public sealed class FileSystemTarget : IBackupTarget
                     await Guard(key, "flushing", () => { file.Flush(flushToDisk: true); return Task.CompletedTask; });
                     unsynced = 0;
                 }
-                // fsync before rename: otherwise a crash can leave the new name pointing at empty blocks.
+                // fsync before the link: otherwise a crash can leave the new name pointing at empty blocks.
                 await Guard(key, "flushing", () => { file.Flush(flushToDisk: true); return Task.CompletedTask; });
             }
+            var published = false;
             await Guard(key, "renaming", () =>
             {
-                File.Move(temp, path, overwrite: true);
-                DirectorySync.Flush(directory);
+                published = NoReplaceMove.TryMove(temp, path);
+                if (published) DirectorySync.Flush(directory);
                 return Task.CompletedTask;
             });
+            // Another put took the name while this one was writing; the catch removes this one's temporary file.
+            if (!published) throw new TargetObjectExistsException(Name, key);
             RemoveLeftoverTemps(directory, Path.GetFileName(path));
             return Info(key, new FileInfo(path));
         }
@@ -103,7 +108,9 @@ public sealed class FileSystemTarget : IBackupTarget
 
     /// <summary>
     /// A writer killed mid-put (a host crash during a streamed upload) leaves its temporary file; the put
-    /// that completes the same key removes them. Best effort: a file that cannot go now stays for the next.
+    /// that completes the same key removes them. A put of the same key still running loses its temporary
+    /// file too, which costs nothing: the name is taken, so it would be refused anyway, and it is (as taken).
+    /// Best effort: a file that cannot go now stays for the next.
     /// </summary>
     private static void RemoveLeftoverTemps(string directory, string fileName)
     {

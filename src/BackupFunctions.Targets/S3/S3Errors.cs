@@ -15,6 +15,8 @@ internal sealed class S3Errors(string targetName, string bucket, string? service
     {
         "SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "IncompleteBody", "InternalError", "ServiceUnavailable",
         "Throttling", "ThrottlingException", "TooManyRequests", "RequestLimitExceeded", "OperationAborted", "BadDigest",
+        // AWS: a conditional write raced another write to the same key; asking again gets the real answer.
+        "ConditionalRequestConflict",
     };
 
     private static readonly HashSet<string> CredentialCodes = new(StringComparer.OrdinalIgnoreCase)

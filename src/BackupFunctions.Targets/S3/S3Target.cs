@@ -13,6 +13,13 @@ namespace BackupFunctions.Targets.S3;
 /// SDK's own retries are turned off: retrying is <see cref="RetryingTarget"/>'s job, and two layers of
 /// retries multiply each other.
 /// </summary>
+/// <remarks>
+/// A put never replaces a stored object. PutObject and CompleteMultipartUpload carry
+/// <c>If-None-Match: *</c>, which AWS S3, Cloudflare R2 and MinIO enforce atomically (412 when the key
+/// exists). Some S3-compatible stores ignore the header (s3rver does), so the put also asks with a HEAD
+/// first and refuses a key that is there; on such a store a writer that creates the key between that
+/// HEAD and the commit can still be overwritten (docs/targets.md).
+/// </remarks>
 public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
 {
     /// <summary>S3's limit on parts per multipart upload.</summary>
@@ -42,6 +49,8 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
     {
         TargetKey.Validate(key);
         ArgumentNullException.ThrowIfNull(content);
+        // The fallback for stores that ignore If-None-Match, and a refusal before any part is sent.
+        if (await ExistsAsync(key, ct)) throw new TargetObjectExistsException(Name, key);
         var settings = new UploadSettings(_options.PartSize, MaxParts, Math.Max(1, _options.UploadParallelism));
         var sink = new MultipartSink(this, key, options?.ContentType ?? "application/octet-stream");
         return await PartitionedUploader.UploadAsync(Name, key, content, options?.ExpectedLength, settings, sink, ct);
@@ -77,6 +86,24 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
             // request whose error has a body: it throws NoSuchBucket when the bucket is the problem.
             await EnsureBucketExistsAsync(key, ct);
             return null;
+        }
+        catch (Exception ex) when (_errors.Map(ex, "Stat", key, ct) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>One HEAD. A missing bucket reads as "no object" here; the put that follows then says NoSuchBucket.</summary>
+    private async Task<bool> ExistsAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = _prefix + key }, ct);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
         }
         catch (Exception ex) when (_errors.Map(ex, "Stat", key, ct) is { } mapped)
         {
@@ -246,8 +273,13 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
                     MD5Digest = Md5(data),
                     // Never aws-chunked: old S3 clones stored the chunk framing as data.
                     UseChunkEncoding = false,
+                    IfNoneMatch = "*",
                 }, ct);
                 return new TargetObjectInfo(key, data.Length, DateTimeOffset.UtcNow, Unquote(response.ETag));
+            }
+            catch (AmazonS3Exception ex) when (IsKeyTaken(ex))
+            {
+                throw new TargetObjectExistsException(target.Name, key, innerException: ex);
             }
             catch (Exception ex) when (target._errors.Map(ex, "Upload", key, ct) is { } mapped)
             {
@@ -306,6 +338,7 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
                     BucketName = target._options.Bucket,
                     Key = FullKey,
                     UploadId = _uploadId,
+                    IfNoneMatch = "*",
                 };
                 lock (_etags)
                 {
@@ -313,6 +346,10 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
                 }
                 var response = await target._client.CompleteMultipartUploadAsync(request, ct);
                 return new TargetObjectInfo(key, totalLength, DateTimeOffset.UtcNow, Unquote(response.ETag));
+            }
+            catch (AmazonS3Exception ex) when (IsKeyTaken(ex))
+            {
+                throw new TargetObjectExistsException(target.Name, key, innerException: ex);
             }
             catch (Exception ex) when (target._errors.Map(ex, "Completing the multipart upload", key, ct) is { } mapped)
             {
@@ -338,6 +375,10 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
                 // Best effort: a bucket lifecycle rule for incomplete multipart uploads cleans up the rest (docs/targets.md).
             }
         }
+
+        /// <summary>The store's answer to If-None-Match: * when the key is taken.</summary>
+        private static bool IsKeyTaken(AmazonS3Exception ex) =>
+            ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed || ex.ErrorCode == "PreconditionFailed";
 
         private static MemoryStream Body(ReadOnlyMemory<byte> data) =>
             System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment)

@@ -13,6 +13,10 @@ namespace BackupFunctions.Targets;
 /// transient failure with a non-seekable stream becomes a permanent <see cref="TargetException"/> that
 /// says so: pass a <see cref="FileStream"/> (the staging file) to get retries. Parts of a multipart
 /// upload are retried inside the backends regardless, since a part is in memory.</item>
+/// <item>Put that finds its key taken (<see cref="TargetObjectExistsException"/>): with a seekable stream the
+/// stored object is compared with the content (size, then SHA-256). The same bytes mean an earlier attempt
+/// already stored them (its answer was lost on the wire), which is success; different bytes stay a
+/// permanent conflict, and the stored object is never touched.</item>
 /// <item>OpenRead: the returned stream survives mid-body failures by reopening the object with a Range
 /// from the current offset, so a broken download resumes instead of starting over.</item>
 /// <item>List: a failed page restarts the listing and skips keys already returned.</item>
@@ -60,11 +64,20 @@ public sealed class RetryingTarget : IBackupTarget
 
         var start = content.Position;
         var attempt = 0;
-        return await Pipeline("Upload", key).ExecuteAsync(async t =>
+        try
         {
-            if (attempt++ > 0) content.Position = start;
-            return await _inner.PutAsync(key, content, options, t);
-        }, ct);
+            return await Pipeline("Upload", key).ExecuteAsync(async t =>
+            {
+                if (attempt++ > 0) content.Position = start;
+                return await _inner.PutAsync(key, content, options, t);
+            }, ct);
+        }
+        catch (TargetObjectExistsException taken)
+        {
+            var stored = await ExistingObjectCheck.RequireIdenticalAsync(this, key, content, start, taken, ct);
+            TargetLog.AlreadyStored(_logger, Name, key, stored.Size);
+            return stored;
+        }
     }
 
     public async Task<Stream> OpenReadAsync(string key, ByteRange? range = null, CancellationToken ct = default)

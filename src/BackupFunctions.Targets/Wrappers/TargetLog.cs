@@ -13,6 +13,10 @@ internal static partial class TargetLog
         Message = "Target {Target}: reading '{Key}' broke at byte {Offset} ({Error}); resuming with a ranged read")]
     public static partial void ResumingRead(ILogger logger, string target, string key, long offset, string error);
 
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
+        Message = "Target {Target}: '{Key}' was already stored with the same {Size} bytes (an earlier attempt's put succeeded); treated as stored")]
+    public static partial void AlreadyStored(ILogger logger, string target, string key, long size);
+
     [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Target {Target}: {Operation} '{Key}' started")]
     public static partial void Started(ILogger logger, string target, string operation, string key);
 

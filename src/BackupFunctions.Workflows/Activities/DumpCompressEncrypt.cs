@@ -27,8 +27,19 @@ public sealed class DumpCompressEncrypt(BackupEnvironment env, ActivityLimits li
                 lastBeat = DateTime.UtcNow;
                 Log.DumpProgress(logger, context.InstanceId, p.PlainBytes, p.StoredBytes);
             });
-            return input.StreamTo.Count == 0
-                ? await DumpToStaging.RunAsync(env, input, progress, context.CancellationToken)
-                : await DumpAndStream.RunAsync(env, input, env.SelectTargets(input.StreamTo), progress, null, context.CancellationToken);
+            if (input.StreamTo.Count == 0)
+            {
+                return await DumpToStaging.RunAsync(env, input, progress, context.CancellationToken);
+            }
+
+            // A streamed copy commits inside this activity, so a run of it that was killed before reporting can have left one.
+            var targets = env.SelectTargets(input.StreamTo);
+            var cleared = await ClearUnfinishedAttempt.RunAsync(targets, input.BackupId, DumpToStaging.KeysFor(env, input), context.CancellationToken);
+            if (cleared.Count > 0)
+            {
+                Log.UnfinishedAttemptCleared(logger, context.InstanceId, input.BackupId, string.Join(", ", cleared));
+            }
+
+            return await DumpAndStream.RunAsync(env, input, targets, progress, null, context.CancellationToken);
         });
 }

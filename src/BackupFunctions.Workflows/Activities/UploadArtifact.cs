@@ -7,10 +7,16 @@ namespace BackupFunctions.Workflows.Activities;
 public sealed record UploadRequest(string Target, string StagingPath, string ObjectKey, string? SourceTarget = null, long ExpectedLength = 0);
 
 /// <summary>
-/// Uploads the artifact to one target under its deterministic key, so a retry overwrites only its
-/// own object. The source is the staging file, or another target's verified copy when this host
-/// does not have the staging file (the orchestration may resume on another host).
+/// Uploads the artifact to one target under its deterministic key. The source is the staging file, or
+/// another target's verified copy when this host does not have the staging file (the orchestration may
+/// resume on another host).
 /// </summary>
+/// <remarks>
+/// A put never replaces a stored object. A retry that finds the key holding exactly these bytes (an
+/// earlier attempt stored them, but its completion was lost) succeeds; other bytes under the key are a
+/// <see cref="Targets.TargetObjectExistsException"/>, which <see cref="ActivityFailures"/> makes
+/// non-retryable, and nothing here ever deletes the object that is there.
+/// </remarks>
 public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<UploadRequest, CopyOutcome>(limits)
 {
     public const string StagingMissingMarker = "staging file is not on this host";

@@ -3,6 +3,8 @@ namespace BackupFunctions.Workflows.Models;
 /// <summary>
 /// Input of the backup orchestrations, and the body of POST /api/backups:
 /// {"kind":"full|tenant|files","database":null,"tenantId":null,"targets":null}.
+/// There is no backup id here on purpose: the orchestration mints it (from its deterministic clock and
+/// NewGuid), so a request can never name, and so overwrite, an existing backup.
 /// </summary>
 public sealed record BackupRequest
 {
@@ -17,7 +19,4 @@ public sealed record BackupRequest
 
     /// <summary>Target names; null or empty means every configured target.</summary>
     public IReadOnlyList<string>? Targets { get; init; }
-
-    /// <summary>Set by the orchestration on its first step (from its deterministic clock), so retries reuse the same object keys.</summary>
-    public string? BackupId { get; init; }
 }

@@ -32,6 +32,10 @@ public static partial class RequestValidator
         {
             errors.Add("database must be 1 to 63 characters.");
         }
+        else if (request.Database is { } name && !AllowedDatabases.Of(options.Source).Contains(name, StringComparer.Ordinal))
+        {
+            errors.Add(NotAllowed(name, AllowedDatabases.Of(options.Source)));
+        }
 
         return errors;
     }
@@ -69,6 +73,12 @@ public static partial class RequestValidator
         errors.AddRange(ValidateMode(request));
         return errors;
     }
+
+    private static string NotAllowed(string database, IReadOnlyList<string> allowed) => allowed.Count == 0
+        ? $"database '{database}' cannot be chosen: no database is configured for backups. " +
+          "Set the database in BackupFunctions:Source:ConnectionString or list it in BackupFunctions:Source:Databases."
+        : $"database '{database}' is not configured for backups; configured databases: {string.Join(", ", allowed)}. " +
+          "Leave database out for the default, or add it to BackupFunctions:Source:Databases.";
 
     private static IEnumerable<string> UnknownTargets(IReadOnlyList<string>? names, BackupFunctionsOptions options)
     {

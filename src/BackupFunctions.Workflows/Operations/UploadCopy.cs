@@ -34,8 +34,27 @@ public static class UploadCopy
     public static async Task<CopyOutcome> FromTargetAsync(IBackupTarget source, IBackupTarget target, string objectKey, long expectedLength, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
-        await using var stream = await source.OpenReadAsync(objectKey, ct: ct).ConfigureAwait(false);
-        var info = await target.PutAsync(objectKey, stream, new PutOptions { ExpectedLength = expectedLength }, ct).ConfigureAwait(false);
+        TargetObjectInfo info;
+        try
+        {
+            await using var stream = await source.OpenReadAsync(objectKey, ct: ct).ConfigureAwait(false);
+            info = await target.PutAsync(objectKey, stream, new PutOptions { ExpectedLength = expectedLength }, ct).ConfigureAwait(false);
+        }
+        catch (TargetObjectExistsException taken) when (!taken.ContentDiffers)
+        {
+            // A read stream cannot be rewound for the retrying target's comparison, so compare the two stored copies:
+            // the same bytes mean an earlier run of this copy stored them and was not heard back from.
+            var there = await TargetVerifier.HashAsync(target, objectKey, ct).ConfigureAwait(false);
+            var wanted = await TargetVerifier.HashAsync(source, objectKey, ct).ConfigureAwait(false);
+            if (there != wanted)
+            {
+                throw new TargetObjectExistsException(target.Name, objectKey,
+                    $"stored {there.Length} bytes, SHA-256 {there.Sha256[..16]}…; '{source.Name}' holds {wanted.Length} bytes, {wanted.Sha256[..16]}…", taken);
+            }
+
+            info = new TargetObjectInfo(objectKey, there.Length);
+        }
+
         return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
     }
 }

@@ -25,7 +25,8 @@ internal static class BackupFlow
     public static async Task<BackupRunSummary> RunAsync(TaskOrchestrationContext context, WorkflowRetries retries, BackupRequest input,
         string kind, Func<string, PreflightResult, (string Activity, object Input)> stage)
     {
-        var backupId = input.BackupId ?? NewBackupId(context);
+        // Always minted here, never taken from the input: an id is used once, and its keys are new on every target.
+        var backupId = NewBackupId(context);
         var status = new BackupStatus { BackupId = backupId, Database = input.Database };
         context.SetCustomStatus(status);
         StagedArtifact staged;

@@ -15,6 +15,7 @@ public sealed class StartPlannerTests
             new TargetOptions { Name = "local", Type = TargetOptions.FileSystemType, Path = "/tmp/x" },
             new TargetOptions { Name = "r2", Type = TargetOptions.S3Type },
         ],
+        Source = new SourceOptions { ConnectionString = "Host=db.internal;Database=app;Username=bf;Password=s3cret", Databases = ["reports"] },
     };
 
     [Fact]
@@ -77,6 +78,42 @@ public sealed class StartPlannerTests
         Assert.Equal(400, problem.Status);
         Assert.Contains(because, problem.Detail);
         Assert.Null(problem.Errors);
+    }
+
+    [Fact]
+    public void A_backup_id_cannot_be_sent_because_the_server_mints_it()
+    {
+        var problem = StartPlanner.Backup("""{"kind":"tenant","tenantId":"acme","backupId":"20260101T020000Z-0a1b2c3d"}""", Options).Problem;
+
+        Assert.NotNull(problem);
+        Assert.Equal(400, problem.Status);
+        Assert.Equal("The body has a field this request does not take: 'backupId'. It takes: kind, database, tenantId, targets.", problem.Detail);
+    }
+
+    [Theory]
+    [InlineData("app", true)]
+    [InlineData("reports", true)]
+    [InlineData("postgres", false)]
+    [InlineData("APP", false)]
+    public void Only_a_configured_database_can_be_asked_for_and_the_refusal_shows_no_connection_details(string database, bool allowed)
+    {
+        var decision = StartPlanner.Backup($$"""{"kind":"full","database":"{{database}}"}""", Options);
+
+        Assert.Equal(allowed, decision.Plan is not null);
+        if (allowed) return;
+        var error = Assert.Single(decision.Problem!.Errors!);
+        Assert.StartsWith($"database '{database}' is not configured for backups; configured databases: app, reports.", error);
+        Assert.DoesNotContain("db.internal", error);
+        Assert.DoesNotContain("s3cret", error);
+    }
+
+    [Fact]
+    public void With_no_database_configured_a_named_one_is_refused_and_the_default_still_works()
+    {
+        var bare = new BackupFunctionsOptions { Targets = Options.Targets };
+
+        Assert.Contains("no database is configured for backups", Assert.Single(StartPlanner.Backup("""{"database":"app"}""", bare).Problem!.Errors!));
+        Assert.NotNull(StartPlanner.Backup("""{"kind":"full"}""", bare).Plan);
     }
 
     [Fact]

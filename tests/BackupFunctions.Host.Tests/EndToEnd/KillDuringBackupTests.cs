@@ -12,8 +12,9 @@ namespace BackupFunctions.Host.Tests.EndToEnd;
 /// kill -9 of the shipped host, as a process over three real targets and a task hub on Azurite, while a backup is
 /// dumping or uploading. A second process with the same settings takes the hub's partitions once the dead host's
 /// leases run out, the killed activity's message comes back after its visibility timeout (10 s in tests), and the
-/// same backup completes there: each target holds exactly that backup's artifact and manifest (the re-run overwrote
-/// its own objects), the catalog has it, and the staging directory is empty.
+/// same backup completes there: each target holds exactly that backup's artifact and manifest (puts never replace, so
+/// the re-run dump first removes the unpublished artifact its killed run committed, and a re-run upload that finds its
+/// own bytes counts as done), the catalog has it, and the staging directory is empty.
 /// </summary>
 public sealed class KillDuringBackupTests
 {

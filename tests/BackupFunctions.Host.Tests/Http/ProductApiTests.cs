@@ -69,6 +69,7 @@ public sealed class ProductApiTests(TestHostFixture fixture)
     [InlineData("{\"kind\":\"tenant\"}", "tenantId is required")]
     [InlineData("{\"kind\":\"full\",\"databse\":\"app\"}", "databse")]
     [InlineData("{\"kind\":5}", "not valid JSON")]
+    [InlineData("{\"kind\":\"full\",\"database\":\"App\"}", "database 'App' is not configured for backups; configured databases: app, reports.")]
     public async Task Bad_backup_requests_get_400_problem_details_that_say_what_is_wrong(string json, string expected)
     {
         var response = await fixture.FunctionClient.PostAsync("/api/backups", HttpJson.Body(json));
@@ -78,6 +79,40 @@ public sealed class ProductApiTests(TestHostFixture fixture)
         var problem = await response.JsonAsync();
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
         Assert.Contains(expected, problem.Str("detail"));
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"tenant","tenantId":"t-1","database":"app","backupId":"20260101T020000Z-full-app"}""")]
+    [InlineData("""{"kind":"full","backupId":"20260101T020000Z-full-app"}""")]
+    [InlineData("""{"backupId":null}""")]
+    public async Task A_backup_id_in_the_request_is_refused_because_the_server_mints_every_id(string json)
+    {
+        var response = await fixture.FunctionClient.PostAsync("/api/backups", HttpJson.Body(json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("backupId", (await response.JsonAsync()).Str("detail"));
+    }
+
+    [Fact]
+    public async Task A_database_that_is_not_configured_is_refused_naming_the_configured_ones_and_no_connection_details()
+    {
+        var response = await fixture.FunctionClient.PostAsync("/api/backups", HttpJson.Body("""{"kind":"tenant","tenantId":"t-1","database":"postgres"}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(["database 'postgres' is not configured for backups; configured databases: app, reports. " +
+            "Leave database out for the default, or add it to BackupFunctions:Source:Databases."],
+            problem.GetProperty("errors").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain(TestHostFixture.SourcePassword, text);
+        Assert.DoesNotContain("Host=", text);
+        Assert.DoesNotContain("127.0.0.1", text);
+
+        // A configured one that is not the default is accepted.
+        var listed = await fixture.FunctionClient.PostAsync("/api/backups", HttpJson.Body("""{"kind":"full","database":"reports"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, listed.StatusCode);
+        var done = await fixture.FunctionClient.StatusUntilAsync((await listed.JsonAsync()).Str("statusQueryGetUri"), "Completed");
+        Assert.Equal("reports", done.GetProperty("output").Str("database"));
     }
 
     [Fact]

@@ -30,7 +30,13 @@ public class TestHostFixture : IAsyncLifetime
     protected virtual Dictionary<string, string?> Settings(string controlConnectionString, string hub) =>
         HostSettings.For(controlConnectionString, hub)
             .With("BackupFunctions:Targets:0:Name", "local").With("BackupFunctions:Targets:0:Type", "filesystem")
-            .With("BackupFunctions:Targets:1:Name", "s3").With("BackupFunctions:Targets:1:Type", "s3");
+            .With("BackupFunctions:Targets:1:Name", "s3").With("BackupFunctions:Targets:1:Type", "s3")
+            // The databases a request may name: "app" (the connection string's) and "reports". Nothing connects to them here.
+            .With("BackupFunctions:Source:ConnectionString", $"Host=127.0.0.1;Database=app;Username=bf;Password={SourcePassword}")
+            .With("BackupFunctions:Source:Databases:0", "reports");
+
+    /// <summary>The source password in the settings, which no answer may contain.</summary>
+    public const string SourcePassword = "never-in-an-answer";
 
     public async Task InitializeAsync()
     {

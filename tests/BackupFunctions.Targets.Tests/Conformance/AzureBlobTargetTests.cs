@@ -30,6 +30,14 @@ public sealed class AzureBlobTargetTests : TargetConformanceTests
     protected override Task DisposeTargetAsync() => _container.DeleteIfExistsAsync();
 
     [Fact]
+    public Task A_block_list_commit_overtaken_by_another_put_is_refused_by_if_none_match() =>
+        AssertAPutOvertakenByAnotherIsRefusedAtTheEnd(12 * Support.TestData.MiB);
+
+    [Fact]
+    public Task A_single_request_put_overtaken_by_another_put_is_refused_by_if_none_match() =>
+        AssertAPutOvertakenByAnotherIsRefusedAtTheEnd(100_000);
+
+    [Fact]
     public async Task Prefix_keeps_objects_inside_it()
     {
         await Target.PutAsync("k", new MemoryStream([1, 2, 3]));

@@ -40,6 +40,14 @@ public sealed class FileSystemTargetTests : TargetConformanceTests
     }
 
     [Fact]
+    public async Task A_put_overtaken_by_another_is_refused_by_the_no_replace_link_and_leaves_no_temporary_file()
+    {
+        await AssertAPutOvertakenByAnotherIsRefusedAtTheEnd(200_000);
+
+        Assert.Equal([Path.Combine(_root, "race", "key")], Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void Missing_root_is_a_configuration_error_when_creation_is_off()
     {
         var missing = Path.Combine(_root, "not-mounted");

@@ -17,6 +17,9 @@ public sealed class FakeTarget(string name = "fake") : IBackupTarget
     /// <summary>For the next puts: consume this many bytes of the source, then fail transiently.</summary>
     public ConcurrentQueue<int> PutBreaks { get; } = new();
 
+    /// <summary>How many of the next puts store their object and then fail transiently, as when the answer is lost on the wire.</summary>
+    public int LostAnswers { get; set; }
+
     /// <summary>For the next opened read streams: deliver this many bytes, then break.</summary>
     public ConcurrentQueue<int> ReadBreaks { get; } = new();
 
@@ -36,6 +39,8 @@ public sealed class FakeTarget(string name = "fake") : IBackupTarget
     {
         Calls.Enqueue("Put:" + key);
         ThrowScripted();
+        // Like every backend: a put never replaces a stored object.
+        if (Objects.ContainsKey(key)) throw new TargetObjectExistsException(name, key);
         using var copy = new MemoryStream();
         if (PutBreaks.TryDequeue(out var after))
         {
@@ -45,6 +50,11 @@ public sealed class FakeTarget(string name = "fake") : IBackupTarget
         }
         await content.CopyToAsync(copy, ct);
         Objects[key] = copy.ToArray();
+        if (LostAnswers > 0)
+        {
+            LostAnswers--;
+            throw Transient("connection reset after the object was stored");
+        }
         return new TargetObjectInfo(key, copy.Length);
     }
 

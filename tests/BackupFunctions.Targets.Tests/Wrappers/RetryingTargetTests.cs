@@ -79,6 +79,66 @@ public sealed class RetryingTargetTests
     }
 
     [Fact]
+    public async Task A_put_whose_answer_was_lost_after_the_store_kept_it_is_retried_and_finds_its_own_bytes()
+    {
+        var data = TestData.Bytes(10_000, seed: 31);
+        var source = new MemoryStream(data) { Position = 200 };
+        _inner.LostAnswers = 1;
+
+        var info = await _target.PutAsync("k", source);
+
+        Assert.Equal(data.Length - 200, info.Size);
+        Assert.Equal(data[200..], _inner.Objects["k"]);
+        Assert.Equal(2, _inner.CallCount("Put:"));
+    }
+
+    [Fact]
+    public async Task A_put_onto_different_bytes_is_a_permanent_conflict_that_leaves_them_alone()
+    {
+        var stored = TestData.Bytes(5000, seed: 32);
+        _inner.Objects["k"] = stored;
+
+        var sameSize = await Assert.ThrowsAsync<TargetObjectExistsException>(() => _target.PutAsync("k", new MemoryStream(TestData.Bytes(5000, seed: 33))));
+        var otherSize = await Assert.ThrowsAsync<TargetObjectExistsException>(() => _target.PutAsync("k", new MemoryStream(TestData.Bytes(10, seed: 33))));
+
+        Assert.All([sameSize, otherSize], ex =>
+        {
+            Assert.False(ex.IsTransient);
+            Assert.True(ex.ContentDiffers);
+            Assert.Equal("k", ex.Key);
+            Assert.Contains("already exists in target 'fake' with different content", ex.Message);
+        });
+        Assert.Contains("SHA-256", sameSize.Message);
+        Assert.Contains("stored 5000 bytes, this put 10 bytes", otherSize.Message);
+        Assert.Same(stored, _inner.Objects["k"]);
+        Assert.Equal(0, _inner.CallCount("Delete:"));
+    }
+
+    [Fact]
+    public async Task A_put_of_the_same_bytes_onto_a_stored_object_succeeds_without_writing()
+    {
+        var stored = TestData.Bytes(5000, seed: 34);
+        _inner.Objects["k"] = stored;
+
+        var info = await _target.PutAsync("k", new MemoryStream(stored.ToArray()));
+
+        Assert.Equal(5000, info.Size);
+        Assert.Same(stored, _inner.Objects["k"]);
+        Assert.Equal(1, _inner.CallCount("Put:"));
+    }
+
+    [Fact]
+    public async Task A_non_seekable_put_onto_a_stored_object_is_refused_without_comparing()
+    {
+        _inner.Objects["k"] = TestData.Bytes(100, seed: 35);
+
+        var ex = await Assert.ThrowsAsync<TargetObjectExistsException>(() => _target.PutAsync("k", new PipeLikeStream(TestData.Bytes(100, seed: 35))));
+
+        Assert.False(ex.ContentDiffers);
+        Assert.Equal(0, _inner.CallCount("Open:"));
+    }
+
+    [Fact]
     public async Task Non_seekable_put_is_not_retried_and_says_why()
     {
         _inner.PutBreaks.Enqueue(10);
