@@ -91,8 +91,8 @@ param activityTimeout string = '06:00:00'
 @description('Where artifacts are staged before upload (the instance\'s local disk).')
 param stagingDirectory string = '/tmp/backupfunctions-staging'
 
-@description('pg_dump/pg_restore directory inside the deployed package, e.g. /home/site/wwwroot/pgsql/bin; empty: /usr/lib/postgresql/<v>/bin.')
-param pgBinDirectory string = ''
+@description('pg_dump/pg_restore directory inside the deployed package (scripts/publish-functions.sh bundles pgsql/<major>/bin); empty: /usr/lib/postgresql/<v>/bin.')
+param pgBinDirectory string = '/home/site/wwwroot/pgsql/15/bin'
 
 @description('Compression of new backups.')
 param compression { algorithm: 'zstd' | 'gzip' | 'none', level: int, threads: int } = {

@@ -26,6 +26,37 @@ for required in functions.metadata host.json BackupFunctions.Functions.dll; do
   fi
 done
 
+# The Function App's plan has no apt: the package brings the PostgreSQL client programs of every major installed here
+# (/usr/lib/postgresql/<major>/bin), as pgsql/<major>/bin, the layout the client locator knows. Each program is a small
+# wrapper that runs the real binary (pgsql/<major>/libexec) with the libraries it was linked against (pgsql/lib), so it
+# needs nothing from the app image but the C library. Point Source:PgBinDirectory at /home/site/wwwroot/pgsql/<major>/bin.
+bundle_pg_client() {
+  local root=$1 found=0 major bin tool lib
+  for bin in /usr/lib/postgresql/*/bin; do
+    [ -x "$bin/pg_dump" ] || continue
+    major=$(basename "$(dirname "$bin")")
+    mkdir -p "$root/pgsql/$major/bin" "$root/pgsql/$major/libexec" "$root/pgsql/lib"
+    for tool in pg_dump pg_restore pg_dumpall psql pg_basebackup; do
+      [ -x "$bin/$tool" ] || continue
+      cp "$bin/$tool" "$root/pgsql/$major/libexec/$tool"
+      printf '#!/bin/sh\nhere=$(dirname "$0")\nLD_LIBRARY_PATH="$here/../../lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$here/../libexec/%s" "$@"\n' "$tool" \
+        > "$root/pgsql/$major/bin/$tool"
+      chmod 0755 "$root/pgsql/$major/bin/$tool"
+      # Every shared library but the C library's own (libc, libm, the loader...), which must match the image's kernel ABI.
+      ldd "$bin/$tool" | awk '$3 ~ /^\// {print $3}' | while read -r lib; do
+        case "$(basename "$lib")" in libc.so*|libm.so*|libdl.so*|libpthread.so*|librt.so*|libresolv.so*|ld-linux*) continue ;; esac
+        cp -L -n "$lib" "$root/pgsql/lib/"
+      done
+    done
+    found=1
+  done
+  if [ "$found" = 0 ]; then
+    echo "publish-functions: no PostgreSQL client under /usr/lib/postgresql/*/bin to bundle; the app could not run pg_dump." >&2
+    exit 1
+  fi
+}
+bundle_pg_client "$OUT"
+
 # python3 is on every Debian machine this builds on; `zip` often is not. Entry names are relative to the app root
 # (host.json at the top), as zip deploy expects; file modes are kept.
 rm -f "$ZIP"

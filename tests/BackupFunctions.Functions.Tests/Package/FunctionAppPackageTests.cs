@@ -12,6 +12,8 @@ namespace BackupFunctions.Functions.Tests.Package;
 /// every route of docs/http-api.md with its methods and key level, and a function for every orchestrator and
 /// activity the Workflows register; host.json is the Durable Functions one.
 /// </summary>
+// One collection: each class's fixture would otherwise publish the same zip at the same time.
+[Collection(nameof(FunctionAppPackage))]
 public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClassFixture<FunctionAppPackage>
 {
     public static TheoryData<string, string> Timers => new()
