@@ -24,7 +24,8 @@ public sealed class ScheduledRunStarterTests(TestHostFixture fixture)
     {
         var schedule = Schedule(ScheduleName.FullBackup);
         var first = Assert.Single(await Starter.StartAsync(schedule, Due, CancellationToken.None));
-        Assert.Equal(new ScheduledRunOutcome("schedule:fullbackup:20260301T020000Z", Started: true), first);
+        // The test host lists one database (Source:Databases: reports), so the full backup has one unit: that database.
+        Assert.Equal(new ScheduledRunOutcome("schedule:fullbackup:20260301T020000Z:reports", Started: true), first);
 
         var done = await fixture.Host.Durable.CompletedAsync(first.InstanceId);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
