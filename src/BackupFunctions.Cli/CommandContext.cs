@@ -36,7 +36,8 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
         return options;
     }
 
-    public BackupEnvironment CreateEnvironment(bool forBackups = true)
+    /// <param name="usesStaging">False for commands that stage nothing (wal push/fetch): the staging directory is then not touched.</param>
+    public BackupEnvironment CreateEnvironment(bool forBackups = true, bool usesStaging = true)
     {
         var options = LoadOptions(forBackups);
         _loggerFactory = LoggerFactory.Create(b => b
@@ -46,7 +47,7 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
         try
         {
-            return new BackupEnvironment(options, _loggerFactory);
+            return new BackupEnvironment(options, _loggerFactory, usesStaging: usesStaging);
         }
         // Nothing has been contacted yet: an invalid target setting here is bad configuration (exit 2, as documented), not a failed run.
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or TargetConfigurationException)

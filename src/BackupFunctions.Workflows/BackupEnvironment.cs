@@ -14,13 +14,20 @@ namespace BackupFunctions.Workflows;
 public sealed class BackupEnvironment
 {
     public BackupEnvironment(BackupFunctionsOptions options, ILoggerFactory? loggerFactory = null,
-        KeyRing? keys = null, IReadOnlyList<IBackupTarget>? targets = null)
+        KeyRing? keys = null, IReadOnlyList<IBackupTarget>? targets = null, bool usesStaging = true)
     {
         Options = options;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Keys = keys ?? KeyRingLoader.Load(options.Keys);
         Targets = targets ?? BackupTargetFactory.CreateAll(options.Targets, LoggerFactory);
         Tools = new PgToolRunner(new PgClientLocator(options.Source.PgBinDirectory), LoggerFactory.CreateLogger<PgToolRunner>());
+        // archive_command and restore_command (wal push/fetch) stage nothing, and run as the server's account, whose
+        // default staging directory may not exist or be creatable under the HOME it inherited.
+        if (!usesStaging)
+        {
+            return;
+        }
+
         // Before anything is written there: refuse a directory others could tamper with; sweep killed runs' scratch.
         var swept = Staging.StagingArea.Prepare(options.StagingDirectory);
         if (swept.Count > 0)

@@ -214,7 +214,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         Assert.True(error.IsTransient);
         Assert.Contains(":1", error.Message);
         Assert.DoesNotContain(TestServices.PgPassword, error.Message);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(options.StagingDirectory));
+        Assert.Empty(StagingLeftovers.In(options.StagingDirectory));
         Assert.Equal(before, await _targets.SnapshotAsync());
     }
 
@@ -235,7 +235,7 @@ public sealed class BadInputTests(SmallDatabaseFixture db) : IClassFixture<Small
         Assert.Contains("simulated failure mid-dump", error.Message);
         Assert.True(progress.MaxDumpBytes >= 16_000_000, $"only {progress.MaxDumpBytes} bytes were dumped before the failure");
         Assert.Equal(before, await _targets.SnapshotAsync());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(options.StagingDirectory));
+        Assert.Empty(StagingLeftovers.In(options.StagingDirectory));
     }
 
     private sealed class RecordingProgress : IProgress<BackupProgress>

@@ -42,7 +42,8 @@ public sealed class PitrRestoreOptions
         {
             if (request.RunAsUser is not null)
             {
-                Directory.CreateDirectory(cache);
+                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(cache);
+                else Directory.CreateDirectory(cache, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 await ChownAsync(request.RunAsUser, cache, ct);
             }
 

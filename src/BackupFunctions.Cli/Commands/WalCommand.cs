@@ -34,7 +34,7 @@ public static class WalCommand
         var command = new Command("push", "Archive one WAL file: compress, encrypt and upload it to every WAL target; exit 0 once enough copies are durable.") { path };
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
-            var env = ctx.CreateEnvironment(forBackups: false);
+            var env = ctx.CreateEnvironment(forBackups: false, usesStaging: false);
             WalPushResult result;
             try
             {
@@ -93,7 +93,7 @@ public static class WalCommand
             var name = parse.GetValue(file)!;
             try
             {
-                var env = ctx.CreateEnvironment(forBackups: false);
+                var env = ctx.CreateEnvironment(forBackups: false, usesStaging: false);
                 var result = await new WalFetcher(env, parse.GetValue(cache)).FetchAsync(name, parse.GetValue(destination)!, ct);
                 if (ctx.Output.Json)
                     ctx.Output.WriteJson(new { ok = true, result.WalFile, result.ServedBy, result.Bytes, result.Prefetched, durationMs = Math.Round(result.Duration.TotalMilliseconds) });

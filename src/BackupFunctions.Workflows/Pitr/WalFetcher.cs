@@ -18,12 +18,14 @@ public sealed class WalFetcher(BackupEnvironment env, string? cacheDirectory = n
     private const int PrefetchParallelism = 4;
     private readonly string _cluster = env.Options.Pitr.Cluster;
     private readonly string _cache = cacheDirectory ?? env.Options.Pitr.CacheDirectory
-        ?? Path.Combine(Path.GetTempPath(), "backupfunctions-walcache", env.Options.Pitr.Cluster);
+        ?? Path.Combine(Path.GetDirectoryName(Staging.StagingArea.DefaultDirectory())!, "walcache", env.Options.Pitr.Cluster);
 
     public async Task<WalFetchResult> FetchAsync(string walFile, string destination, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
         WalFileName.Validate(walFile);
+        // Segments are served from the cache without another hash check, so nobody else may write there (not a shared /tmp).
+        Staging.StagingArea.CreateOrCheck(_cache);
         var targets = WalTargets.Select(env);
         var following = WalFileName.Following(walFile, env.Options.Pitr.PrefetchSegments, env.Options.Pitr.WalSegmentSizeMiB)
             .Where(f => !File.Exists(CachePath(f))).ToList();

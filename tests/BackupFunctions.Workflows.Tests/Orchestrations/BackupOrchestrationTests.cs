@@ -34,7 +34,7 @@ public sealed class BackupOrchestrationTests(SampleDatabaseFixture sample)
         Assert.Equal("Succeeded", recorded.Status);
         Assert.Equal(3, recorded.Copies.Count(c => c.Verified));
         Assert.Equal(run.InstanceId, recorded.InstanceId);
-        Assert.Empty(Directory.EnumerateFiles(targets.Options.StagingDirectory));
+        Assert.Empty(StagingLeftovers.In(targets.Options.StagingDirectory));
 
         var fromTargets = await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys, sample.Name);
         Assert.Equal(3, fromTargets.Resolve(summary.BackupId).FoundIn.Count);

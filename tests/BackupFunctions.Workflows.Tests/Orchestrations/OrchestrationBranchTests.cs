@@ -75,7 +75,7 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         Assert.Equal("Partial", recorded.Status);
         Assert.Equal([ThreeTargets.Local, ThreeTargets.S3], recorded.Copies.Where(c => c.Verified).Select(c => c.Target).Order());
         Assert.DoesNotContain(recorded.Copies, c => c.Target == ThreeTargets.Azure && c.Verified);
-        Assert.Empty(Directory.EnumerateFiles(targets.Options.StagingDirectory));
+        Assert.Empty(StagingLeftovers.In(targets.Options.StagingDirectory));
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         var recorded = (await run.Engine.Catalog.GetBackupAsync(status.BackupId!))!;
         Assert.Equal("Failed", recorded.Status);
         Assert.Contains(await run.Engine.Catalog.ListAlertsAsync(), a => a.Code == "backup.failed" && a.Severity == "critical" && a.Message.Contains(status.BackupId!));
-        Assert.Empty(Directory.EnumerateFiles(targets.Options.StagingDirectory));
+        Assert.Empty(StagingLeftovers.In(targets.Options.StagingDirectory));
         Assert.Empty((await TargetCatalogReader.ReadAsync(targets.Environment().Targets, targets.Environment().Keys, db.Name)).Entries);
     }
 
