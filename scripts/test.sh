@@ -17,12 +17,26 @@ export BF_SECRETS_LEDGER="$ROOT/.secrets-ledger"
 rm -f "$BF_SECRETS_LEDGER"
 dotnet restore BackupFunctions.sln --nologo -v q
 dotnet build BackupFunctions.sln --no-restore --nologo -v q -clp:ErrorsOnly
+run_tests() { # what to test, then dotnet test arguments
+  dotnet test "$@" --no-build --nologo \
+    --settings "$ROOT/coverage.runsettings" \
+    --collect:"XPlat Code Coverage" --results-directory "$RESULTS" \
+    --logger "trx" --logger "console;verbosity=normal" 2>&1 | tee -a "$RESULTS/console.log" | grep -vE '^\s*$|^\s+Passed '
+  return "${PIPESTATUS[0]}"
+}
 set +e
-dotnet test BackupFunctions.sln --no-build --nologo \
-  --settings "$ROOT/coverage.runsettings" \
-  --collect:"XPlat Code Coverage" --results-directory "$RESULTS" \
-  --logger "trx" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$RESULTS/console.log" | grep -vE '^\s*$|^\s+Passed ' 
-rc=${PIPESTATUS[0]}
+if [ $# -eq 0 ]; then
+  # The PITR acceptance tests run after the rest, alone: inside the whole suite's parallel run, their archiving
+  # cluster's base backup twice did not finish within its 5 minutes, while alone (and with all of Cli.Tests) it takes
+  # seconds. The cause is not found yet (docs/pitr.md); coverage of both runs is merged by test-summary.py.
+  PITR='FullyQualifiedName~BackupFunctions.Cli.Tests.Pitr'
+  run_tests BackupFunctions.sln --filter "FullyQualifiedName!~BackupFunctions.Cli.Tests.Pitr"
+  rc=$?
+  run_tests tests/BackupFunctions.Cli.Tests --filter "$PITR" || rc=1
+else
+  run_tests BackupFunctions.sln "$@"
+  rc=$?
+fi
 # No secret in anything the suite wrote (docs: docs/settings.md, "Secrets in test output"); the scanner's own tests first.
 python3 -m unittest discover -s scripts -p 'test_scan_secrets.py' || rc=1
 python3 scripts/scan-secrets.py "$RESULTS" "$ROOT/.services/logs" || { [ "$rc" != 0 ] || rc=1; }
