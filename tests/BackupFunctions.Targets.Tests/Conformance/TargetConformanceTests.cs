@@ -252,7 +252,17 @@ public abstract class TargetConformanceTests : IAsyncLifetime
         var slowPut = Target.PutAsync("race/key", gated);
         await gated.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        await Target.PutAsync("race/key", new MemoryStream(fast));
+        try
+        {
+            await Target.PutAsync("race/key", new MemoryStream(fast));
+        }
+        catch (TargetObjectExistsException)
+        {
+            // Seen once under load on Azurite: the SDK retried a put whose first attempt was stored but whose answer was
+            // lost, and the retry met its own blob (the RetryingTarget wrapper compares and counts that as success). What
+            // is stored decides below: the slow put's bytes there would fail the test.
+        }
+
         gated.Release.SetResult();
 
         await Assert.ThrowsAsync<TargetObjectExistsException>(() => slowPut);
