@@ -26,13 +26,16 @@ run_tests() { # what to test, then dotnet test arguments
 }
 set +e
 if [ $# -eq 0 ]; then
-  # The PITR acceptance tests run after the rest, alone: inside the whole suite's parallel run, their archiving
-  # cluster's base backup twice did not finish within its 5 minutes, while alone (and with all of Cli.Tests) it takes
-  # seconds. The cause is not found yet (docs/pitr.md); coverage of both runs is merged by test-summary.py.
+  # The PITR acceptance tests run after the rest, alone and without coverage collection: under it their archiving
+  # cluster's base backup never finished (see below), while without it they pass in under a minute.
   PITR='FullyQualifiedName~BackupFunctions.Cli.Tests.Pitr'
   run_tests BackupFunctions.sln --filter "FullyQualifiedName!~BackupFunctions.Cli.Tests.Pitr"
   rc=$?
-  run_tests tests/BackupFunctions.Cli.Tests --filter "$PITR" || rc=1
+  # Without coverage: the instrumented backupctl that archive_command runs as the postgres account cannot record its
+  # hits, and the archiver then never succeeds (the base backup waits for it).
+  dotnet test tests/BackupFunctions.Cli.Tests --no-build --nologo --filter "$PITR" --results-directory "$RESULTS" \
+    --logger "trx" --logger "console;verbosity=normal" 2>&1 | tee -a "$RESULTS/console.log" | grep -vE '^\s*$|^\s+Passed '
+  [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 else
   run_tests BackupFunctions.sln "$@"
   rc=$?
