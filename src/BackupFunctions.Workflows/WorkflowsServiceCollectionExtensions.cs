@@ -68,6 +68,7 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<WriteManifest>()
         .AddActivity<RecordCatalog>()
         .AddActivity<RaiseAlert>()
+        .AddActivity<ResolveAlert>()
         .AddActivity<CleanupStaging>()
         .AddActivity<ResolveBackup>()
         .AddActivity<RestoreBackup>()

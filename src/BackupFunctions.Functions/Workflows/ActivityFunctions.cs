@@ -41,6 +41,10 @@ public static class ActivityFunctions
     public static Task<bool> RunRecordCatalog([ActivityTrigger] RecordCatalogRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<RecordCatalog, RecordCatalogRequest, bool>(input, function);
 
+    [Function(nameof(ResolveAlert))]
+    public static Task<int> RunResolveAlert([ActivityTrigger] ResolveAlertRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<ResolveAlert, ResolveAlertRequest, int>(input, function);
+
     [Function(nameof(RaiseAlert))]
     public static Task<long> RunRaiseAlert([ActivityTrigger] AlertRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<RaiseAlert, AlertRequest, long>(input, function);

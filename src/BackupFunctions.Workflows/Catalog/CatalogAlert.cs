@@ -1,6 +1,9 @@
 namespace BackupFunctions.Workflows.Catalog;
 
-/// <summary>Severity is "critical", "warning" or "info".</summary>
+/// <summary>
+/// Severity is "critical", "warning" or "info". An alert is open until resolved (its condition cleared);
+/// an admin's acknowledgement silences it without ending it.
+/// </summary>
 public sealed record CatalogAlert(
     long Id,
     string Severity,
@@ -11,4 +14,11 @@ public sealed record CatalogAlert(
     int Occurrences,
     DateTimeOffset? AcknowledgedAt,
     string? AcknowledgedBy,
-    string? InstanceId);
+    string? InstanceId)
+{
+    public string? DedupeKey { get; init; }
+
+    public DateTimeOffset? ResolvedAt { get; init; }
+
+    public string? ResolvedReason { get; init; }
+}

@@ -28,12 +28,17 @@ public interface IBackupCatalog
     Task<IReadOnlyList<CatalogRestore>> ListRestoresAsync(int limit = 100, CancellationToken ct = default);
 
     /// <summary>Raises an alert; an open alert with the same dedupe key is refreshed instead of duplicated.</summary>
+    /// <remarks>An acknowledged alert is still open: raising its condition again refreshes it, until it is resolved.</remarks>
     Task<long> RaiseAlertAsync(string severity, string code, string message, string? dedupeKey, string? instanceId, CancellationToken ct = default);
 
+    /// <summary>The open, unacknowledged alerts; with <paramref name="includeAcknowledged"/>, the whole history (acknowledged and resolved too).</summary>
     Task<IReadOnlyList<CatalogAlert>> ListAlertsAsync(bool includeAcknowledged = false, int limit = 200, CancellationToken ct = default);
 
     /// <summary>False when no such alert exists.</summary>
     Task<bool> AcknowledgeAlertAsync(long alertId, string? by, CancellationToken ct = default);
+
+    /// <summary>Resolves the open alert with this dedupe key (its condition cleared); returns how many were resolved (0 or 1). The history is kept.</summary>
+    Task<int> ResolveAlertsAsync(string dedupeKey, string reason, CancellationToken ct = default);
 
     Task<HealthReport> GetHealthAsync(CancellationToken ct = default);
 

@@ -19,6 +19,7 @@ public sealed class ActivityOptions
         ["RecordRestore"] = TimeSpan.FromMinutes(5),
         ["RecordVerification"] = TimeSpan.FromMinutes(5),
         ["RaiseAlert"] = TimeSpan.FromMinutes(5),
+        ["ResolveAlert"] = TimeSpan.FromMinutes(5),
         ["CleanupStaging"] = TimeSpan.FromMinutes(15),
         ["CallCutoverWebhook"] = TimeSpan.FromMinutes(5),
     };

@@ -54,6 +54,8 @@ public sealed class FakeCatalog : IBackupCatalog
         return Task.FromResult(true);
     }
 
+    public Task<int> ResolveAlertsAsync(string dedupeKey, string reason, CancellationToken ct = default) => Task.FromResult(0);
+
     public Task<HealthReport> GetHealthAsync(CancellationToken ct = default) =>
         Task.FromResult(new HealthReport(80, "degraded", ["one open critical alert"], At, null, 1, 0));
 

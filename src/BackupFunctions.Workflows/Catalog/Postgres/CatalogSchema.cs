@@ -62,6 +62,9 @@ internal static class CatalogSchema
             acknowledged_at timestamptz,
             acknowledged_by text,
             instance_id     text);
-        CREATE UNIQUE INDEX IF NOT EXISTS alerts_open_dedupe ON {schema}.alerts (dedupe_key) WHERE acknowledged_at IS NULL AND dedupe_key IS NOT NULL;
+        ALTER TABLE {schema}.alerts ADD COLUMN IF NOT EXISTS resolved_at timestamptz;
+        ALTER TABLE {schema}.alerts ADD COLUMN IF NOT EXISTS resolved_reason text;
+        DROP INDEX IF EXISTS {schema}.alerts_open_dedupe;
+        CREATE UNIQUE INDEX IF NOT EXISTS alerts_unresolved_dedupe ON {schema}.alerts (dedupe_key) WHERE resolved_at IS NULL AND dedupe_key IS NOT NULL;
         """;
 }

@@ -152,10 +152,11 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
     {
         await EnsureSchemaAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
-        // An open alert with the same key is refreshed (count, last seen, latest message) rather than duplicated.
+        // An unresolved alert with the same key (acknowledged or not) is refreshed (count, last seen, latest
+        // message) rather than duplicated: acknowledging silences a condition, it does not end it.
         await using var cmd = Sql(conn, $"""
             INSERT INTO {_s}.alerts (severity, code, message, dedupe_key, instance_id) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (dedupe_key) WHERE acknowledged_at IS NULL AND dedupe_key IS NOT NULL
+            ON CONFLICT (dedupe_key) WHERE resolved_at IS NULL AND dedupe_key IS NOT NULL
             DO UPDATE SET occurrences = {_s}.alerts.occurrences + 1, last_seen_at = now(), message = EXCLUDED.message,
                           severity = EXCLUDED.severity, instance_id = EXCLUDED.instance_id
             RETURNING id
@@ -168,15 +169,21 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
         await EnsureSchemaAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var cmd = Sql(conn, $"""
-            SELECT id, severity, code, message, created_at, last_seen_at, occurrences, acknowledged_at, acknowledged_by, instance_id
-            FROM {_s}.alerts WHERE $1 OR acknowledged_at IS NULL ORDER BY last_seen_at DESC, id DESC LIMIT $2
+            SELECT id, severity, code, message, created_at, last_seen_at, occurrences, acknowledged_at, acknowledged_by, instance_id,
+                   dedupe_key, resolved_at, resolved_reason
+            FROM {_s}.alerts WHERE $1 OR (acknowledged_at IS NULL AND resolved_at IS NULL) ORDER BY last_seen_at DESC, id DESC LIMIT $2
             """, includeAcknowledged, Math.Clamp(limit, 1, 1000));
         var list = new List<CatalogAlert>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             list.Add(new CatalogAlert(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4),
-                r.GetFieldValue<DateTimeOffset>(5), r.GetInt32(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), Str(r, 8), Str(r, 9)));
+                r.GetFieldValue<DateTimeOffset>(5), r.GetInt32(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), Str(r, 8), Str(r, 9))
+            {
+                DedupeKey = Str(r, 10),
+                ResolvedAt = r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+                ResolvedReason = Str(r, 12),
+            });
         }
 
         return list;
@@ -190,6 +197,15 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 
+    public async Task<int> ResolveAlertsAsync(string dedupeKey, string reason, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dedupeKey);
+        await EnsureSchemaAsync(ct);
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var cmd = Sql(conn, $"UPDATE {_s}.alerts SET resolved_at = now(), resolved_reason = $2 WHERE dedupe_key = $1 AND resolved_at IS NULL", dedupeKey, reason);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<HealthReport> GetHealthAsync(CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
@@ -197,8 +213,8 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
         await using var cmd = new NpgsqlCommand($"""
             SELECT (SELECT max(created_at) FROM {_s}.backups WHERE status = 'Succeeded' AND kind = 'Full'),
                    (SELECT max(completed_at) FROM {_s}.restores WHERE succeeded AND kind = 'test'),
-                   (SELECT count(*) FROM {_s}.alerts WHERE acknowledged_at IS NULL AND severity = 'critical')::int,
-                   (SELECT count(*) FROM {_s}.alerts WHERE acknowledged_at IS NULL AND severity = 'warning')::int
+                   (SELECT count(*) FROM {_s}.alerts WHERE acknowledged_at IS NULL AND resolved_at IS NULL AND severity = 'critical')::int,
+                   (SELECT count(*) FROM {_s}.alerts WHERE acknowledged_at IS NULL AND resolved_at IS NULL AND severity = 'warning')::int
             """, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
