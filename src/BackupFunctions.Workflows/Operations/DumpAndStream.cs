@@ -39,6 +39,7 @@ public static class DumpAndStream
         }
 
         var done = await Task.WhenAll(uploads).ConfigureAwait(false);
+        DumpToStaging.FinishLive(live, staged);
         var streamed = targets.Where((_, i) => done[i] is not null).Select(t => t.Name).ToList();
         return staged with { StreamedTo = streamed };
     }

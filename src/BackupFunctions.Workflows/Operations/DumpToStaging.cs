@@ -27,7 +27,9 @@ public static class DumpToStaging
 
     /// <param name="live">
     /// From <see cref="LiveStaging"/>: readers follow the dump as it is written, see the end only once the
-    /// dump succeeded, and fail if it failed.
+    /// dump succeeded, and fail if it failed. The file is then left under its live name for the caller to
+    /// rename once every reader is done (<see cref="FinishLive"/>): a reader that had not opened it yet would
+    /// find the name gone.
     /// </param>
     public static async Task<StagedArtifact> RunAsync(BackupEnvironment env, DumpRequest request,
         IProgress<PipelineProgress>? progress = null, CancellationToken ct = default, GrowingFile? live = null)
@@ -80,7 +82,10 @@ public static class DumpToStaging
             }
 
             live?.Complete();
-            File.Move(partialPath, finalPath, overwrite: true);
+            if (live is null)
+            {
+                File.Move(partialPath, finalPath, overwrite: true);
+            }
         }
         catch (Exception e)
         {
@@ -94,6 +99,9 @@ public static class DumpToStaging
         var staged = new StagedArtifact(request.BackupId, request.Kind, source.Database, request.TenantId, request.CreatedAt, finalPath, keys, result);
         return globals is null ? staged : ApplyGlobals(staged, await globals.ConfigureAwait(false));
     }
+
+    /// <summary>Gives a staging file written with a live reader its final name, once the readers are done with it.</summary>
+    public static void FinishLive(GrowingFile live, StagedArtifact staged) => File.Move(live.Path, staged.StagingPath, overwrite: true);
 
     /// <summary>Globals larger than this are left out of the manifest (it passes through orchestration history).</summary>
     public const int MaxGlobalsBytes = 256 * 1024;
