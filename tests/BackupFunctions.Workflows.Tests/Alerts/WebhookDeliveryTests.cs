@@ -1,3 +1,4 @@
+using BackupFunctions.Testing;
 using System.Text.Json;
 using BackupFunctions.Workflows.Alerts;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace BackupFunctions.Workflows.Tests.Alerts;
+namespace BackupFunctions.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that keeps every request (path, headers, body bytes) and answers with the
