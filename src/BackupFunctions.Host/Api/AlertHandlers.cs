@@ -1,5 +1,6 @@
 using BackupFunctions.Api;
 using BackupFunctions.Workflows.Alerts;
+using BackupFunctions.Workflows.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,13 +24,16 @@ internal static partial class AlertHandlers
         var query = new QueryValues(http.Request.Query);
         var by = query.Text("by");
         var reason = query.Text("reason") is { Length: > 0 } r ? r : $"resolved by {by ?? "an admin"} through the API";
+        // With the product's workflows the resolve is announced to the channels; a host serving only the catalog just records it.
         var alerts = http.RequestServices.GetService<AlertService>();
-        if (alerts is null)
+        var catalog = http.RequestServices.GetService<IBackupCatalog>();
+        if (alerts is null && catalog is null)
         {
             return ApiProblem.Unavailable("This host runs without the backup catalog (BackupFunctions:Host:RegisterProductWorkflows=false).").ToResult();
         }
 
-        if (await alerts.ResolveByIdAsync(id, reason, ct) is not { } resolved)
+        var resolved = alerts is not null ? await alerts.ResolveByIdAsync(id, reason, ct) : await catalog!.ResolveAlertByIdAsync(id, reason, ct);
+        if (resolved is null)
         {
             return ApiProblem.NotFound($"No alert has the id {id}.").ToResult();
         }
