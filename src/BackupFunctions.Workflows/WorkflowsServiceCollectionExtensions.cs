@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Alerts;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Catalog.Postgres;
 using BackupFunctions.Workflows.Configuration;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BackupFunctions.Workflows;
 
@@ -35,6 +37,10 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<DestinationPasswords>();
         services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()) { Passwords = sp.GetRequiredService<DestinationPasswords>() });
         services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(ControlDataSource.Create(options.Control), options.Control.CatalogSchema));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new AlertDispatcher(AlertChannelFactory.Create(options.Alerts), sp.GetRequiredService<IBackupCatalog>(),
+            options.Alerts.Delivery, sp.GetService<ILogger<AlertDispatcher>>() ?? NullLogger<AlertDispatcher>.Instance, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AlertService>();
         return services;
     }
 
@@ -69,6 +75,7 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<RecordCatalog>()
         .AddActivity<RaiseAlert>()
         .AddActivity<ResolveAlert>()
+        .AddActivity<EvaluateBackupRun>()
         .AddActivity<CleanupStaging>()
         .AddActivity<ResolveBackup>()
         .AddActivity<RestoreBackup>()

@@ -45,6 +45,10 @@ public static class ActivityFunctions
     public static Task<int> RunResolveAlert([ActivityTrigger] ResolveAlertRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<ResolveAlert, ResolveAlertRequest, int>(input, function);
 
+    [Function(nameof(EvaluateBackupRun))]
+    public static Task<EvaluateBackupRunResult> RunEvaluateBackupRun([ActivityTrigger] EvaluateBackupRunRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<EvaluateBackupRun, EvaluateBackupRunRequest, EvaluateBackupRunResult>(input, function);
+
     [Function(nameof(RaiseAlert))]
     public static Task<long> RunRaiseAlert([ActivityTrigger] AlertRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<RaiseAlert, AlertRequest, long>(input, function);

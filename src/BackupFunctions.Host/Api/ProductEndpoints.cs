@@ -20,5 +20,6 @@ internal static class ProductEndpoints
         api.MapGet("/restores", CatalogHandlers.ListRestoresAsync);
         api.MapGet("/alerts", CatalogHandlers.ListAlertsAsync);
         api.MapPost("/alerts/{alertId}/ack", CatalogHandlers.AcknowledgeAlertAsync).RequireAdminKey();
+        api.MapPost("/alerts/{alertId}/resolve", AlertHandlers.ResolveAlertAsync).RequireAdminKey();
     }
 }

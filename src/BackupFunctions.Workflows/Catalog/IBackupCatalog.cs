@@ -6,7 +6,7 @@ namespace BackupFunctions.Workflows.Catalog;
 /// The control database's record of backups, copies, restores, verifications and alerts. It is a
 /// cache of what the targets hold (rebuildable from their manifests), plus run history.
 /// </summary>
-public interface IBackupCatalog
+public partial interface IBackupCatalog
 {
     Task EnsureSchemaAsync(CancellationToken ct = default);
 

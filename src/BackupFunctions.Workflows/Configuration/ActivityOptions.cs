@@ -20,6 +20,7 @@ public sealed class ActivityOptions
         ["RecordVerification"] = TimeSpan.FromMinutes(5),
         ["RaiseAlert"] = TimeSpan.FromMinutes(5),
         ["ResolveAlert"] = TimeSpan.FromMinutes(5),
+        ["EvaluateBackupRun"] = TimeSpan.FromMinutes(5),
         ["CleanupStaging"] = TimeSpan.FromMinutes(15),
         ["CallCutoverWebhook"] = TimeSpan.FromMinutes(5),
     };

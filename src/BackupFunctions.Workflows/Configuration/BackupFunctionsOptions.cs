@@ -1,4 +1,5 @@
 using BackupFunctions.Targets;
+using BackupFunctions.Workflows.Alerts;
 
 namespace BackupFunctions.Workflows.Configuration;
 
@@ -48,6 +49,9 @@ public sealed class BackupFunctionsOptions
     /// <summary>Point-in-time recovery: WAL archiving and base backups (docs/pitr.md).</summary>
     public PitrOptions Pitr { get; set; } = new();
 
+    /// <summary>Alert channels, delivery and rule thresholds (docs/alerts.md).</summary>
+    public AlertOptions Alerts { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
@@ -76,6 +80,7 @@ public sealed class BackupFunctionsOptions
         problems.AddRange(Dump.Validate());
         problems.AddRange(Activities.Validate());
         problems.AddRange(Pitr.Validate());
+        problems.AddRange(Alerts.Validate());
         return problems;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Alerts;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Operations;
 
@@ -43,7 +44,7 @@ internal static class BackupFlow
         }
         catch (TaskFailedException e)
         {
-            await FailBeforeUploadAsync(context, retries, status, kind, input.Database, e);
+            await FailBeforeUploadAsync(context, retries, status, kind, status.Database ?? input.Database, e, input.TenantId);
             throw;
         }
 
@@ -105,12 +106,9 @@ internal static class BackupFlow
         context.SetCustomStatus(status);
         await context.CallActivityAsync<bool>(nameof(RecordCatalog), new RecordCatalogRequest(manifest, runStatus.ToString(), error), retries.Default);
         await context.CallActivityAsync<bool>(nameof(CleanupStaging), staged.BackupId, retries.Default);
-        if (runStatus != BackupRunStatus.Succeeded)
-        {
-            var severity = runStatus == BackupRunStatus.Failed ? "critical" : "warning";
-            await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest(severity, $"backup.{runStatus.ToString().ToLowerInvariant()}",
-                $"{staged.Kind} backup {staged.BackupId} of {staged.Database} is {runStatus}: {error}", $"backup:{staged.Database}:{staged.Kind}:{runStatus}"), retries.Default);
-        }
+        // Raises a failed/partial run, resolves what a good run clears, and judges size and duration (docs/alerts.md).
+        await context.CallActivityAsync<EvaluateBackupRunResult>(nameof(EvaluateBackupRun), new EvaluateBackupRunRequest(
+            staged.BackupId, staged.Database, staged.Kind.ToString().ToLowerInvariant(), staged.TenantId, runStatus.ToString(), error), retries.Default);
 
         status.Step = runStatus.ToString().ToLowerInvariant();
         context.SetCustomStatus(status);
@@ -124,13 +122,14 @@ internal static class BackupFlow
             ? throw new InvalidOperationException($"Backup {summary.BackupId} of {summary.Database} failed: no target holds a verified copy. {summary.Error}")
             : summary;
 
-    public static async Task FailBeforeUploadAsync(TaskOrchestrationContext context, WorkflowRetries retries, BackupStatus status, string kind, string? database, TaskFailedException e)
+    public static async Task FailBeforeUploadAsync(TaskOrchestrationContext context, WorkflowRetries retries, BackupStatus status, string kind, string? database, TaskFailedException e,
+        string? tenantId = null)
     {
         status.Step = "failed";
         status.Error = e.FailureDetails.ErrorMessage;
         context.SetCustomStatus(status);
         await context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("critical", $"backup.failed",
-            $"{kind} backup of {database ?? "the default database"} failed at {e.TaskName}: {e.FailureDetails.ErrorMessage}", $"backup:{database}:{kind}:Failed"), retries.Default);
+            $"{kind} backup of {database ?? "the default database"} failed at {e.TaskName}: {e.FailureDetails.ErrorMessage}", AlertKeys.BackupRun(database, kind, tenantId, "Failed")), retries.Default);
     }
 
     private static async Task<CopyOutcome> UploadAndVerifyAsync(TaskOrchestrationContext context, WorkflowRetries retries, StagedArtifact staged, string target, string? sourceTarget)

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Alerts;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
 
@@ -50,11 +51,13 @@ internal static class RestoreFlow
             throw new InvalidOperationException($"{(kind == "test" ? "Test restore" : "Restore")} of {summary.BackupId} failed: {summary.Error}");
         }
 
+        await context.CallActivityAsync<int>(nameof(ResolveAlert), new ResolveAlertRequest(AlertKeys.Restore(kind),
+            $"{(kind == "test" ? "test restore" : "restore")} of {summary.BackupId} succeeded"), retries.Default);
         context.SetCustomStatus(new { step = "done", summary.BackupId, summary.ServedBy, summary.TablesCompared, summary.RowsRestored });
         return summary;
     }
 
     private static Task<long> AlertAsync(TaskOrchestrationContext context, WorkflowRetries retries, string kind, string backupId, string message) =>
         context.CallActivityAsync<long>(nameof(RaiseAlert), new AlertRequest("critical", $"restore.{kind}.failed",
-            $"{(kind == "test" ? "Test restore" : "Restore")} of backup {backupId} failed: {message}", $"restore:{kind}"), retries.Default);
+            $"{(kind == "test" ? "Test restore" : "Restore")} of backup {backupId} failed: {message}", AlertKeys.Restore(kind)), retries.Default);
 }

@@ -56,6 +56,37 @@ public sealed class FakeCatalog : IBackupCatalog
 
     public Task<int> ResolveAlertsAsync(string dedupeKey, string reason, CancellationToken ct = default) => Task.FromResult(0);
 
+    public List<(long Id, string Reason)> Resolved { get; } = [];
+
+    public Task<RecordedAlert> RecordAlertAsync(string severity, string code, string message, string? dedupeKey, string? instanceId, CancellationToken ct = default) =>
+        Task.FromResult(new RecordedAlert(new CatalogAlert(KnownAlertId, severity, code, message, At, At, 1, null, null, instanceId), true, null));
+
+    public Task<IReadOnlyList<CatalogAlert>> ResolveOpenAlertsAsync(string dedupeKey, string reason, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<CatalogAlert>>([]);
+
+    public Task<ResolvedAlert?> ResolveAlertByIdAsync(long alertId, string reason, CancellationToken ct = default)
+    {
+        if (alertId != KnownAlertId)
+        {
+            return Task.FromResult<ResolvedAlert?>(null);
+        }
+
+        Resolved.Add((alertId, reason));
+        return Task.FromResult<ResolvedAlert?>(new ResolvedAlert(
+            new CatalogAlert(KnownAlertId, "critical", "copy-damaged", "damaged", At, At, 1, null, null, null) { ResolvedAt = At, ResolvedReason = reason }, true));
+    }
+
+    public Task<CatalogAlert?> GetAlertAsync(long alertId, CancellationToken ct = default) =>
+        Task.FromResult(alertId == KnownAlertId ? new CatalogAlert(KnownAlertId, "critical", "copy-damaged", "damaged", At, At, 1, null, null, null) : null);
+
+    public Task RecordNotificationAsync(CatalogNotification notification, CancellationToken ct = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<CatalogNotification>> ListNotificationsAsync(long? alertId = null, int limit = 200, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<CatalogNotification>>([]);
+
+    public Task<IReadOnlyDictionary<string, long>> StoredBytesByTargetAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
     public Task<HealthReport> GetHealthAsync(CancellationToken ct = default) =>
         Task.FromResult(new HealthReport(80, "degraded", ["one open critical alert"], At, null, 1, 0));
 

@@ -66,5 +66,15 @@ internal static class CatalogSchema
         ALTER TABLE {schema}.alerts ADD COLUMN IF NOT EXISTS resolved_reason text;
         DROP INDEX IF EXISTS {schema}.alerts_open_dedupe;
         CREATE UNIQUE INDEX IF NOT EXISTS alerts_unresolved_dedupe ON {schema}.alerts (dedupe_key) WHERE resolved_at IS NULL AND dedupe_key IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS {schema}.notifications (
+            id        bigserial PRIMARY KEY,
+            alert_id  bigint NOT NULL REFERENCES {schema}.alerts(id) ON DELETE CASCADE,
+            channel   text NOT NULL,
+            event     text NOT NULL,
+            outcome   text NOT NULL,
+            error     text,
+            attempts  integer NOT NULL,
+            at        timestamptz NOT NULL DEFAULT now());
+        CREATE INDEX IF NOT EXISTS notifications_alert ON {schema}.notifications (alert_id, at DESC);
         """;
 }
