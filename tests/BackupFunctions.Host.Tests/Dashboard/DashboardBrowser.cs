@@ -42,6 +42,7 @@ public sealed class DashboardBrowser : IAsyncDisposable
         });
         // Generous: the machine is shared, and a step's end is awaited explicitly where it matters.
         context.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
         var page = await context.NewPageAsync();
         return new DashboardBrowser(playwright, browser, context, page, ScreenshotDirectory());
     }

@@ -64,6 +64,9 @@ public sealed class DashboardJourneyTests
         Assert.Equal(Rows, table.Value);
         var manifest = page.GetByRole(AriaRole.Region, new() { Name = "Manifest: tables and row counts" });
         await Expect(manifest.GetByRole(AriaRole.Row, new() { Name = $"{table.Key} {Rows}" })).ToBeVisibleAsync();
+        var timeline = page.GetByRole(AriaRole.Region, new() { Name = "Orchestration timeline" });
+        await Expect(timeline.GetByRole(AriaRole.Cell, new() { Name = "ExecutionCompleted" })).ToBeVisibleAsync();
+        await Expect(timeline.GetByRole(AriaRole.Cell, new() { Name = "PreflightSource" }).First).ToBeVisibleAsync();
         await browser.ScreenshotAsync("04-backup-detail");
         await browser.GoAsync("#/backups");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = backup.BackupId })).ToBeVisibleAsync();
@@ -118,8 +121,9 @@ public sealed class DashboardJourneyTests
         await browser.ScreenshotAsync("10-dr-waiting-for-approval");
         Assert.False(await DatabaseExistsAsync(fresh, "recovered"), "nothing may be restored before the approval");
         await approve.ClickAsync();
-        await Expect(page.GetByText("report: succeeded", new() { Exact = false })).ToBeVisibleAsync(new() { Timeout = LongRun });
-        await Expect(page.GetByText("approved by alice", new() { Exact = false })).ToBeVisibleAsync();
+        var summary = page.GetByTestId("dr-summary");
+        await Expect(summary).ToContainTextAsync("report: succeeded", new() { Timeout = LongRun });
+        await Expect(summary).ToContainTextAsync("approved by alice");
         await browser.ScreenshotAsync("11-dr-done");
         Assert.Equal(Rows, await CountItemsAsync(new NpgsqlConnectionStringBuilder(server) { Database = "recovered" }.ConnectionString));
     }

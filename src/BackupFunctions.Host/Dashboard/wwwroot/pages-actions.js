@@ -149,7 +149,7 @@
     const rto = report.rtoTargetSeconds || 0;
     const elapsed = report.timeToRecoverSeconds ?? (report.startedAt ? ((report.completedAt ? new Date(report.completedAt) : new Date()) - new Date(report.startedAt)) / 1000 : 0);
     return h("div", {},
-      h("p", {}, "Run: ", BF.statusText(status.runtimeStatus), " · report: ", BF.statusText(report.status || ""), report.approvedBy ? ` · approved by ${report.approvedBy}` : ""),
+      h("p", { "data-testid": "dr-summary" }, "Run: ", BF.statusText(status.runtimeStatus), " · report: ", BF.statusText(report.status || ""), report.approvedBy ? ` · approved by ${report.approvedBy}` : ""),
       rto ? h("div", {}, h("label", { for: "dr-rto" }, `Time against the RTO: ${BF.seconds(elapsed)} of ${BF.seconds(rto)}`),
         h("progress", { id: "dr-rto", max: String(rto), value: String(Math.min(elapsed, rto)) })) : null,
       BF.table("Steps", [

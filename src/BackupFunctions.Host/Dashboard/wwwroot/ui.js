@@ -36,12 +36,15 @@
   BF.json = (value) => h("details", {}, h("summary", {}, "JSON"), h("pre", { class: "mono" }, JSON.stringify(value, null, 2)));
 
   BF.table = function (caption, columns, rows, rowAttrs) {
-    return h("div", { class: "table-wrap" }, h("table", {},
+    // Explicit roles: at phone width the CSS stacks each row into a card, and display:block must not cost the table
+    // its semantics for screen readers. data-label gives each stacked cell its column's name.
+    return h("div", { class: "table-wrap" }, h("table", { role: "table", class: "stack" },
       h("caption", { class: "muted" }, caption || ""),
-      h("thead", {}, h("tr", {}, columns.map(c => h("th", { scope: "col" }, c.title)))),
-      h("tbody", {}, rows.length === 0
-        ? h("tr", {}, h("td", { colspan: columns.length, class: "muted" }, "None."))
-        : rows.map(r => h("tr", rowAttrs ? rowAttrs(r) : {}, columns.map(c => h("td", {}, c.cell(r))))))));
+      h("thead", { role: "rowgroup" }, h("tr", { role: "row" }, columns.map(c => h("th", { scope: "col", role: "columnheader" }, c.title)))),
+      h("tbody", { role: "rowgroup" }, rows.length === 0
+        ? h("tr", { role: "row" }, h("td", { role: "cell", colspan: columns.length, class: "muted" }, "None."))
+        : rows.map(r => h("tr", Object.assign({ role: "row" }, rowAttrs ? rowAttrs(r) : {}),
+          columns.map(c => h("td", { role: "cell", "data-label": c.title }, h("div", {}, c.cell(r)))))))));
   };
 
   BF.when = (iso) => { if (!iso) return ""; const d = new Date(iso); return isNaN(d) ? String(iso) : d.toISOString().replace("T", " ").slice(0, 19) + "Z"; };
