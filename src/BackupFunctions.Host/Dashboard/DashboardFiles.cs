@@ -38,5 +38,3 @@ internal static class DashboardFiles
         _ => "application/octet-stream",
     };
 }
-
-internal sealed record DashboardAsset(byte[] Content, string ContentType);
