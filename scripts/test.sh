@@ -47,5 +47,5 @@ python3 -m unittest discover -s scripts -p 'test_scan_secrets.py' || rc=1
 python3 scripts/scan-secrets.py "$RESULTS" "$ROOT/.services/logs" || { [ "$rc" != 0 ] || rc=1; }
 set -e
 python3 scripts/test-summary.py "$RESULTS" || true
-[ -d "$BF_SCREENSHOT_DIR" ] && echo "Dashboard screenshots: $BF_SCREENSHOT_DIR ($(ls "$BF_SCREENSHOT_DIR" | wc -l) pages)"
+if [ -d "$BF_SCREENSHOT_DIR" ]; then echo "Dashboard screenshots: $BF_SCREENSHOT_DIR ($(ls "$BF_SCREENSHOT_DIR" | wc -l) pages)"; fi
 exit "$rc"
