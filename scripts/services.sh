@@ -54,6 +54,8 @@ ensure_packages() {
   [ -x "$PG_BIN/initdb" ] || want+=("postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION")
   command -v node >/dev/null || want+=(nodejs)
   command -v npm >/dev/null || want+=(npm)
+  # Debian's headless Chromium: the dashboard's browser tests drive it through Playwright (docs/dashboard.md).
+  [ -x /usr/bin/chromium ] || want+=(chromium)
   if [ ${#want[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || { log "missing ${want[*]}; run as root to install"; exit 1; }
     apt_install "${want[@]}"

@@ -14,6 +14,8 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 # The secrets the tests make (role passwords, key-encryption keys); kept outside what is scanned below.
 export BF_SECRETS_LEDGER="$ROOT/.secrets-ledger"
+# The dashboard's browser tests (tests/BackupFunctions.Host.Tests/Dashboard) save a screenshot of each page here.
+export BF_SCREENSHOT_DIR="$RESULTS/screenshots"
 rm -f "$BF_SECRETS_LEDGER"
 dotnet restore BackupFunctions.sln --nologo -v q
 dotnet build BackupFunctions.sln --no-restore --nologo -v q -clp:ErrorsOnly
@@ -45,4 +47,5 @@ python3 -m unittest discover -s scripts -p 'test_scan_secrets.py' || rc=1
 python3 scripts/scan-secrets.py "$RESULTS" "$ROOT/.services/logs" || { [ "$rc" != 0 ] || rc=1; }
 set -e
 python3 scripts/test-summary.py "$RESULTS" || true
+if [ -d "$BF_SCREENSHOT_DIR" ]; then echo "Dashboard screenshots: $BF_SCREENSHOT_DIR ($(ls "$BF_SCREENSHOT_DIR" | wc -l) pages)"; fi
 exit "$rc"

@@ -1,5 +1,6 @@
 using BackupFunctions.Api;
 using BackupFunctions.Host.Api;
+using BackupFunctions.Host.Dashboard;
 using BackupFunctions.Host.Health;
 using BackupFunctions.Host.Hosting;
 using BackupFunctions.Host.Http;
@@ -154,8 +155,8 @@ public static class HostApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // A cheap "is anything there" for people and load balancers.
-        app.MapGet("/", () => Results.Json(new { service = "BackupFunctions", mode = "self-hosted" }));
+        // The dashboard for people (HTML), and a cheap "is anything there" for load balancers (JSON), at "/".
+        app.MapDashboard();
         app.MapHealthProbes();
         app.MapProductApi();
         app.MapDurableManagement(HostMode.RuntimeWebhookPath);
