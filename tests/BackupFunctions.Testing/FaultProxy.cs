@@ -181,7 +181,8 @@ public sealed class FaultProxy : IAsyncDisposable
                 held.Pending = true;
             }
 
-            if (response && held is { Pending: true })
+            // An interim "100 Continue" only lets the client send its body; the answer that says the request was served comes after it.
+            if (response && held is { Pending: true } && !IsInterim(buffer.AsSpan(0, n)))
             {
                 held.Pending = false;
                 Interlocked.Increment(ref DelayedResponses);
@@ -220,6 +221,8 @@ public sealed class FaultProxy : IAsyncDisposable
             && (l.StartsWith("GET ", StringComparison.Ordinal) || l.StartsWith("PUT ", StringComparison.Ordinal) || l.StartsWith("HEAD ", StringComparison.Ordinal)
                 || l.StartsWith("POST ", StringComparison.Ordinal) || l.StartsWith("DELETE ", StringComparison.Ordinal))).ToList();
     }
+
+    private static bool IsInterim(ReadOnlySpan<byte> chunk) => chunk.StartsWith("HTTP/1.1 100 "u8);
 
     private async Task Respond503Async(NetworkStream stream)
     {
