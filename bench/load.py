@@ -4,17 +4,19 @@
   reads   GET /api/backups and the status URL of one instance at a target rate (default 1000/s) for a while (60 s)
   fanout  one POST /api/backups per database, all at once, followed to the end
 Prints latency p50/p95/p99/max, status codes, errors, throughput, and the host's VmRSS/VmHWM after each phase.
-usage: load.py BASE_URL FUNCTION_KEY ADMIN_KEY HOST_PID BURST_DB FANOUT_DBS(comma) [--burst N] [--qps Q] [--seconds S]"""
-import argparse, http.client, json, statistics, sys, threading, time, urllib.parse
+usage: LOAD_KEY=… LOAD_ADMIN_KEY=… load.py BASE_URL HOST_PID BURST_DB FANOUT_DBS(comma) [--burst N] [--qps Q] [--seconds S]
+(the keys come from the environment, so they are not in the process list)"""
+import argparse, http.client, json, os, statistics, sys, threading, time, urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 p = argparse.ArgumentParser()
-for a in ("base", "key", "admin", "pid", "burst_db", "fanout_dbs"): p.add_argument(a)
+for a in ("base", "pid", "burst_db", "fanout_dbs"): p.add_argument(a)
 p.add_argument("--burst", type=int, default=200)
 p.add_argument("--qps", type=int, default=1000)
 p.add_argument("--seconds", type=int, default=60)
 p.add_argument("--workers", type=int, default=32)
 args = p.parse_args()
+args.key, args.admin = os.environ["LOAD_KEY"], os.environ["LOAD_ADMIN_KEY"]
 u = urllib.parse.urlparse(args.base)
 HOST, PORT = u.hostname, u.port
 assert HOST == "127.0.0.1", "loopback only"
@@ -76,7 +78,7 @@ def reader(w):
     global errors
     c = conn(); nxt = time.perf_counter() + w * interval / args.workers; k = w
     mine, mycodes, myerr = [], {}, 0
-    while nxt < deadline:
+    while nxt < deadline and time.perf_counter() < deadline:  # a worker that fell behind its schedule stops at the deadline too
         d = nxt - time.perf_counter()
         if d > 0: time.sleep(d)
         path = "/api/backups?limit=20" if (k % 2 == 0 or not status_path) else status_path

@@ -8,7 +8,8 @@
 #   --host-dll/--backupctl-dll  use built binaries (e.g. a test project's bin/) instead of building Release ones.
 #   --rows R   rows per database (default 20000: ~2 MB each, so the fan-out measures the orchestration, not pg_dump).
 # Output (latency p50/p95/p99, codes, errors, throughput, host RSS) goes to stdout and .services/load/<stamp>.log.
-# Everything it creates (databases load_*, the task hub, the targets' "load" prefix/container) is removed at the end.
+# The databases load_* are dropped at the end; the task hub and the S3 prefix / Azure container load-<hub> stay in the
+# emulators (scripts/services.sh down removes their data).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -78,5 +79,5 @@ curl -fs "http://127.0.0.1:$PORT/healthz/ready" >/dev/null || { tail -30 "$W/hos
 
 {
   echo "# bench/load.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD), host $HOST_DLL, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $ROWS rows per database"
-  python3 bench/load.py "http://127.0.0.1:$PORT" "$KEY" "$ADMIN" "$HOST_PID" load_burst "$(IFS=,; echo "${DBS[*]:1}")" "${PYARGS[@]}"
+  LOAD_KEY=$KEY LOAD_ADMIN_KEY=$ADMIN python3 bench/load.py "http://127.0.0.1:$PORT" "$HOST_PID" load_burst "$(IFS=,; echo "${DBS[*]:1}")" "${PYARGS[@]}"
 } 2>&1 | tee "$OUT"
