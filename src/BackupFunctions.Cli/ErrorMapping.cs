@@ -27,6 +27,13 @@ public static class ErrorMapping
         PgOperationException => (ExitCodes.Failed, e.Message),
         TargetException => (ExitCodes.Failed, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "Cancelled."),
+        IOException io when IsDiskFull(io) => (ExitCodes.Failed,
+            $"A local disk is full: {io.Message}. Nothing of this run was published and its staging files were removed; free space there, " +
+            "or point BackupFunctions:StagingDirectory at a larger filesystem."),
         _ => (ExitCodes.Failed, $"{e.GetType().Name}: {e.Message}"),
     };
+
+    /// <summary>ENOSPC (28) or EDQUOT (122): .NET on Unix carries the errno in HResult, and strerror's words in the message.</summary>
+    private static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or 122 || e.Message.Contains("No space left on device", StringComparison.Ordinal) || e.Message.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase);
 }

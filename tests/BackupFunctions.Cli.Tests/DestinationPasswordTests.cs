@@ -66,6 +66,56 @@ public sealed class DestinationPasswordTests(CliEnvironment env) : IClassFixture
         await role.DropDatabaseAsync(destination);
     }
 
+    [Fact]
+    public async Task Restore_reads_the_password_from_stdin_and_it_shows_nowhere()
+    {
+        await using var role = await PasswordRole.CreateAsync();
+        var destination = env.NewDatabaseName("cli_pwstdin");
+        string[] args = ["restore", "latest", "--to", role.ConnectionStringWithoutPassword(destination), "--password-stdin", "--config", env.ConfigFile];
+
+        var run = await Backupctl.RunWithInputAsync(role.Password + "\n", args);
+        var empty = await Backupctl.RunWithInputAsync("\n", args);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(await CliEnvironment.RowCountsAsync(env.Source.Name), await CliEnvironment.RowCountsAsync(destination));
+        // The password went in on stdin only: not in the arguments or environment backupctl was started with, nor in what it printed.
+        Assert.DoesNotContain(args, a => a.Contains(role.Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(role.Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("visible to other users", run.Stdout + run.Stderr, StringComparison.Ordinal); // the Password= warning is not due
+        Assert.True(empty.ExitCode == 2, empty.ToString());
+        Assert.Contains("--password-stdin", empty.Stdout + empty.Stderr, StringComparison.Ordinal);
+        await role.DropDatabaseAsync(destination);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_on_stdin_fails_with_an_authentication_error_that_names_the_user_and_not_the_password()
+    {
+        await using var role = await PasswordRole.CreateAsync();
+        var destination = env.NewDatabaseName("cli_pwwrong");
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+
+        var run = await Backupctl.RunWithInputAsync(wrong + "\n",
+            "restore", "latest", "--to", role.ConnectionStringWithoutPassword(destination), "--password-stdin", "--config", env.ConfigFile);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var said = run.Stdout + run.Stderr;
+        Assert.Contains("password authentication failed", said, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(role.Name, said, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal); // a message, not a stack trace
+        Assert.False(await DatabaseExistsAsync(destination), "a restore that could not log in created the destination");
+    }
+
+    private static async Task<bool> DatabaseExistsAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(TestServices.PgConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @n", connection);
+        command.Parameters.AddWithValue("n", name);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
     /// <summary>
     /// backupctl dr's own engine wiring (<see cref="DrCommand.StartEngineAsync"/>) with a password given
     /// to the command: the recovery succeeds as the password-only role, and nothing the engine stores

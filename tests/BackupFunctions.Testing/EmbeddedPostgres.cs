@@ -54,9 +54,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Where the server binaries of <paramref name="major"/> are installed.</summary>
     public static string BinDirectory(int major) => Path.Combine(RepoPaths.NodeModules, $"pg{major}", "native", "bin");
 
-    public static async Task<EmbeddedPostgres> StartAsync(int major, CancellationToken ct = default)
+    public static Task<EmbeddedPostgres> StartAsync(int major, CancellationToken ct = default) => StartAsync(major, BinDirectory(major), ct);
+
+    /// <summary>
+    /// A cluster of the machine's own PostgreSQL (the one whose pg_dump the tests use, <see cref="TestServices.PgBin"/>),
+    /// for a test that must stop or restart its server without touching the shared one other tests use.
+    /// </summary>
+    public static Task<EmbeddedPostgres> StartOwnClusterAsync(CancellationToken ct = default) =>
+        StartAsync(int.Parse(Path.GetFileName(Path.GetDirectoryName(TestServices.PgBin.TrimEnd('/')))!, CultureInfo.InvariantCulture), TestServices.PgBin, ct);
+
+    /// <summary>pg_ctl restart -m fast: every session is terminated (a running pg_dump sees its connection end), the server comes back on the same port.</summary>
+    public Task RestartAsync(CancellationToken ct = default) =>
+        RunToolAsync("pg_ctl", ["-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"], ct);
+
+    private static async Task<EmbeddedPostgres> StartAsync(int major, string bin, CancellationToken ct)
     {
-        var bin = BinDirectory(major);
         if (!File.Exists(Path.Combine(bin, "initdb")))
             throw new InvalidOperationException($"No PostgreSQL {major} server binaries in {bin}: run scripts/services.sh up (its npm ci installs them).");
 

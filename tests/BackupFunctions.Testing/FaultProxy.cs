@@ -21,6 +21,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private long _resetResponseAfter = -1;
     private long _resetRequestAfter = -1;
     private int _fail503;
+    private long _fail503UntilTicks;
+    private volatile bool _down;
 
     public FaultProxy(Uri upstream)
     {
@@ -61,6 +63,53 @@ public sealed class FaultProxy : IAsyncDisposable
         foreach (var c in _open.Keys) c.Close();
     }
 
+    /// <summary>Answer every connection opened before <c>now + window</c> with 503 SlowDown (a throttling storm of that length).</summary>
+    public void Fail503For(TimeSpan window)
+    {
+        Interlocked.Exchange(ref _fail503UntilTicks, DateTime.UtcNow.Add(window).Ticks);
+        foreach (var c in _open.Keys) c.Close();
+    }
+
+    /// <summary>
+    /// The service is gone: open connections are reset and new ones are reset as soon as they are accepted (what a
+    /// client sees from a crashed server behind a load balancer), until <see cref="BringUp"/>.
+    /// </summary>
+    public void TakeDown()
+    {
+        _down = true;
+        foreach (var c in _open.Keys) Reset(c);
+    }
+
+    public void BringUp() => _down = false;
+
+    /// <summary>Connections reset because the service was down.</summary>
+    public int Refused;
+
+    /// <summary>
+    /// Holds the response to every request whose request line ("GET /bucket/key HTTP/1.1") matches, for
+    /// <see cref="MatchedResponseDelay"/>: the request has reached the service (a put is stored) but the client has
+    /// not heard back, which is where a crash or a timeout hurts most. Null turns it off.
+    /// </summary>
+    public Func<string, bool>? DelayResponseWhen { get; set; }
+
+    public TimeSpan MatchedResponseDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Responses held by <see cref="DelayResponseWhen"/> so far (counted when the hold starts).</summary>
+    public int DelayedResponses;
+
+    private static void Reset(TcpClient c)
+    {
+        try
+        {
+            c.Client.LingerState = new LingerOption(true, 0); // RST, not FIN
+            c.Client.Close();
+        }
+        catch (Exception)
+        {
+            // Already closed.
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -78,7 +127,14 @@ public sealed class FaultProxy : IAsyncDisposable
         using var upstream = new TcpClient();
         try
         {
-            if (TryTake(ref _fail503))
+            if (_down)
+            {
+                Interlocked.Increment(ref Refused);
+                Reset(client);
+                return;
+            }
+
+            if (TryTake(ref _fail503) || DateTime.UtcNow.Ticks < Interlocked.Read(ref _fail503UntilTicks))
             {
                 await Respond503Async(client.GetStream());
                 return;
@@ -86,8 +142,9 @@ public sealed class FaultProxy : IAsyncDisposable
             await upstream.ConnectAsync(_upstreamHost, _upstreamPort, _stop.Token);
             _open[upstream] = 0;
             var log = RecordRequestHeads ? new RequestHeadLog(_heads) : null;
-            var up = PumpAsync(client.GetStream(), upstream.GetStream(), () => ref _resetRequestAfter, client, false, log);
-            var down = PumpAsync(upstream.GetStream(), client.GetStream(), () => ref _resetResponseAfter, client, true);
+            var held = new HeldResponse();
+            var up = PumpAsync(client.GetStream(), upstream.GetStream(), () => ref _resetRequestAfter, client, false, log, held);
+            var down = PumpAsync(upstream.GetStream(), client.GetStream(), () => ref _resetResponseAfter, client, true, held: held);
             await Task.WhenAny(up, down);
         }
         catch (Exception)
@@ -104,7 +161,14 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private delegate ref long Threshold();
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, Threshold threshold, TcpClient client, bool response, RequestHeadLog? log = null)
+    /// <summary>Per connection: the request just forwarded matched <see cref="DelayResponseWhen"/>, so its response waits.</summary>
+    private sealed class HeldResponse
+    {
+        public volatile bool Pending;
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Threshold threshold, TcpClient client, bool response, RequestHeadLog? log = null,
+        HeldResponse? held = null)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -112,6 +176,19 @@ public sealed class FaultProxy : IAsyncDisposable
             var n = await from.ReadAsync(buffer, _stop.Token);
             if (n == 0) return;
             log?.Feed(buffer.AsSpan(0, n));
+            if (!response && held is not null && DelayResponseWhen is { } match && RequestLines(buffer.AsSpan(0, n)).Any(match))
+            {
+                held.Pending = true;
+            }
+
+            // An interim "100 Continue" only lets the client send its body; the answer that says the request was served comes after it.
+            if (response && held is { Pending: true } && !IsInterim(buffer.AsSpan(0, n)))
+            {
+                held.Pending = false;
+                Interlocked.Increment(ref DelayedResponses);
+                await Task.Delay(MatchedResponseDelay, _stop.Token);
+            }
+
             if (response && ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, _stop.Token);
             ref var left = ref threshold();
             var armed = Interlocked.Read(ref left);
@@ -132,6 +209,20 @@ public sealed class FaultProxy : IAsyncDisposable
             await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
         }
     }
+
+    /// <summary>
+    /// The HTTP request lines in a chunk of client bytes. A line is looked for at every line start in the chunk, so a
+    /// request that follows a body on a kept-alive connection is seen too; encrypted bodies do not spell request lines.
+    /// </summary>
+    private static IEnumerable<string> RequestLines(ReadOnlySpan<byte> chunk)
+    {
+        var text = Encoding.Latin1.GetString(chunk);
+        return text.Split("\r\n").Where(l => l.EndsWith(" HTTP/1.1", StringComparison.Ordinal)
+            && (l.StartsWith("GET ", StringComparison.Ordinal) || l.StartsWith("PUT ", StringComparison.Ordinal) || l.StartsWith("HEAD ", StringComparison.Ordinal)
+                || l.StartsWith("POST ", StringComparison.Ordinal) || l.StartsWith("DELETE ", StringComparison.Ordinal))).ToList();
+    }
+
+    private static bool IsInterim(ReadOnlySpan<byte> chunk) => chunk.StartsWith("HTTP/1.1 100 "u8);
 
     private async Task Respond503Async(NetworkStream stream)
     {

@@ -104,7 +104,26 @@ internal static class BackupFlow
 
         status.Step = "catalog";
         context.SetCustomStatus(status);
-        await context.CallActivityAsync<bool>(nameof(RecordCatalog), new RecordCatalogRequest(manifest, runStatus.ToString(), error), retries.Default);
+        try
+        {
+            await context.CallActivityAsync<bool>(nameof(RecordCatalog), new RecordCatalogRequest(manifest, runStatus.ToString(), error), retries.Default);
+        }
+        catch (TaskFailedException e)
+        {
+            // The catalog stayed unreachable through every retry. The copies and their manifests are already in the
+            // targets, so the backup is not lost, only unrecorded: free the staging space anyway and say how to recover.
+            // No alert: alerts live in the same catalog.
+            await context.CallActivityAsync<bool>(nameof(CleanupStaging), staged.BackupId, retries.Default);
+            var stored = string.Join(", ", copies.Where(c => c.Verified).Select(c => c.Target));
+            status.Step = "failed";
+            status.Error = $"the catalog could not record the run: {e.FailureDetails.ErrorMessage}";
+            context.SetCustomStatus(status);
+            throw new InvalidOperationException(
+                $"Backup {staged.BackupId} of {staged.Database} is {runStatus} (verified copies: {(stored.Length > 0 ? stored : "none")}), but the catalog " +
+                $"could not record it: {e.FailureDetails.ErrorMessage}. Once the control database is back, run `backupctl catalog rebuild` to " +
+                "list it from the manifests in the targets.", e);
+        }
+
         await context.CallActivityAsync<bool>(nameof(CleanupStaging), staged.BackupId, retries.Default);
         // Raises a failed/partial run, resolves what a good run clears, and judges size and duration (docs/alerts.md).
         await context.CallActivityAsync<EvaluateBackupRunResult>(nameof(EvaluateBackupRun), new EvaluateBackupRunRequest(

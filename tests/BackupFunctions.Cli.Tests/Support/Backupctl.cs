@@ -101,9 +101,22 @@ public static class Backupctl
     }
 
     /// <summary>Runs backupctl with extra environment variables (settings override the config file, as in production).</summary>
-    public static async Task<CliRun> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<CliRun> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(environment, null, args);
+
+    /// <summary>Runs backupctl with <paramref name="stdin"/> written to its standard input (a pipe, as from a secrets tool), then closed.</summary>
+    public static Task<CliRun> RunWithInputAsync(string stdin, params string[] args) => RunAsync(new Dictionary<string, string>(), stdin, args);
+
+    /// <summary>
+    /// Runs <c>dotnet backupctl.dll args</c> as the arguments of <paramref name="wrapper"/> (e.g. a shell under
+    /// <c>unshare</c> that mounts a small filesystem first), with extra environment variables.
+    /// </summary>
+    public static Task<CliRun> RunWrappedAsync(IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(environment, null, args, wrapper);
+
+    private static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> environment, string? stdin, string[] args, IReadOnlyList<string>? wrapper = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(wrapper is null ? "dotnet" : wrapper[0])
         {
             // Never a terminal on stdin (closed at once below), as in CI and in scripts, wherever the tests run.
             RedirectStandardInput = true,
@@ -112,6 +125,12 @@ public static class Backupctl
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (wrapper is not null)
+        {
+            foreach (var w in wrapper.Skip(1)) psi.ArgumentList.Add(w);
+            psi.ArgumentList.Add("dotnet");
+        }
+
         psi.ArgumentList.Add(DllPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
         RemoveSettings(psi);
@@ -121,6 +140,11 @@ public static class Backupctl
         }
 
         using var process = Process.Start(psi)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

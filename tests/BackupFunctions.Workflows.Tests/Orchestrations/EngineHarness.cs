@@ -57,13 +57,14 @@ public sealed class EngineHarness : IAsyncDisposable
     /// </summary>
     /// <param name="retries">The retry policies; by default real ones with short intervals, so a dead target fails in seconds.</param>
     /// <param name="services">Registrations after the product's: a later registration replaces the product's one.</param>
+    /// <param name="routeControl">Rewrites the control database's connection string the product gets (e.g. through a fault proxy).</param>
     public static async Task<EngineHarness> StartAsync(BackupFunctionsOptions options, WorkflowRetryOptions? retries = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Func<string, string>? routeControl = null)
     {
         var control = await TempDatabase.CreateAsync("ctl");
         try
         {
-            options.Control.ConnectionString = control.ConnectionString;
+            options.Control.ConnectionString = routeControl?.Invoke(control.ConnectionString) ?? control.ConnectionString;
             options.Retries = retries ?? new WorkflowRetryOptions
             {
                 Attempts = 2,
