@@ -35,6 +35,8 @@ public sealed class BackupFunctionsOptions
 
     public RetentionOptions Retention { get; set; } = new();
 
+    public IntegrityOptions Integrity { get; set; } = new();
+
     public WorkflowRetryOptions Retries { get; set; } = new();
 
     public DisasterRecoveryOptions DisasterRecovery { get; set; } = new();
@@ -76,6 +78,7 @@ public sealed class BackupFunctionsOptions
         problems.AddRange(Dump.Validate());
         problems.AddRange(Activities.Validate());
         problems.AddRange(Pitr.Validate());
+        problems.AddRange(Integrity.Validate());
         return problems;
     }
 }
