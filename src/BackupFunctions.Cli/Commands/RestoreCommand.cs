@@ -7,13 +7,20 @@ using Spectre.Console;
 
 namespace BackupFunctions.Cli.Commands;
 
-/// <summary>backupctl restore &lt;id|latest&gt; --to &lt;connection&gt;: restore, falling back across targets, then check row counts.</summary>
+/// <summary>
+/// backupctl restore &lt;id|latest&gt; --to &lt;connection&gt;: restore, falling back across targets, then check row counts;
+/// or, for a files backup, --to-dir DIR (<see cref="FilesRestoreCommand"/>).
+/// </summary>
 public static class RestoreCommand
 {
     public static Command Create(GlobalOptions global)
     {
         var backup = new Argument<string?>("backup") { Description = "A backup id, or 'latest' (not with --pitr).", Arity = ArgumentArity.ZeroOrOne };
         var to = new Option<string?>("--to") { Description = "Npgsql connection string of the destination database (created when missing)." };
+        var toDir = new Option<string?>("--to-dir")
+        {
+            Description = "For a files backup: the new or empty directory to restore the files into (each at its original path below it).",
+        };
         var pitr = new PitrRestoreOptions();
         var database = new Option<string?>("--database", "-d") { Description = "With 'latest': the newest backup of this source database." };
         var merge = new Option<bool>("--merge")
@@ -26,7 +33,7 @@ public static class RestoreCommand
         };
         var command = new Command("restore", "Restore a backup into a database and compare every table's row count with the manifest.")
         {
-            backup, to, database, merge, replace,
+            backup, to, toDir, database, merge, replace,
         };
         var password = new DestinationPasswordOptions();
         password.AddTo(command);
@@ -40,8 +47,15 @@ public static class RestoreCommand
                 return await pitr.RunAsync(ctx, parse, parse.GetValue(global.Config), ct);
             }
 
+            if (parse.GetValue(toDir) is { } directory)
+            {
+                if (parse.GetValue(backup) is null || parse.GetValue(to) is not null || parse.GetValue(merge))
+                    throw new UsageException("--to-dir restores a files backup: give its id (or 'latest') and no --to or --merge.");
+                return await FilesRestoreCommand.RunAsync(ctx, parse.GetValue(backup)!, directory, ct);
+            }
+
             if (parse.GetValue(backup) is null || parse.GetValue(to) is null)
-                throw new UsageException("Give a backup id (or 'latest') and --to <connection string>, or --pitr <time|latest> --to-datadir DIR.");
+                throw new UsageException("Give a backup id (or 'latest') and --to <connection string>, a files backup's id and --to-dir DIR, or --pitr <time|latest> --to-datadir DIR.");
             var destination = ParseDestination(parse.GetValue(to)!);
             if (parse.GetValue(replace) && !parse.GetValue(merge))
             {
@@ -57,6 +71,8 @@ public static class RestoreCommand
             }
 
             var entry = catalog.Resolve(parse.GetValue(backup)!);
+            if (entry.Manifest.Kind == Pipeline.Manifests.BackupKind.Files)
+                throw new UsageException($"Backup {entry.BackupId} is a files backup: restore it into a directory with --to-dir DIR.");
             ctx.Output.Step($"restoring {entry.BackupId} ({entry.Manifest.Database}) into {destination}");
             if (!entry.Signed)
             {

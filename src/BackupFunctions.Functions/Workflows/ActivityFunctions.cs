@@ -1,5 +1,6 @@
 using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Integrity;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Operations;
 using Microsoft.Azure.Functions.Worker;
@@ -73,9 +74,25 @@ public static class ActivityFunctions
     public static Task<long> RunRecordRestore([ActivityTrigger] CatalogRestore input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<RecordRestore, CatalogRestore, long>(input, function);
 
-    [Function(nameof(ListRecentBackups))]
-    public static Task<IReadOnlyList<ResolvedBackup>> RunListRecentBackups([ActivityTrigger] VerifyIntegrityRequest input, FunctionContext function) =>
-        WorkflowInvoker.RunActivityAsync<ListRecentBackups, VerifyIntegrityRequest, IReadOnlyList<ResolvedBackup>>(input, function);
+    [Function(nameof(PlanIntegrityCheck))]
+    public static Task<IntegrityPlan> RunPlanIntegrityCheck([ActivityTrigger] VerifyIntegrityRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<PlanIntegrityCheck, VerifyIntegrityRequest, IntegrityPlan>(input, function);
+
+    [Function(nameof(CheckCopy))]
+    public static Task<CopyInspectionResult> RunCheckCopy([ActivityTrigger] CheckCopyRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<CheckCopy, CheckCopyRequest, CopyInspectionResult>(input, function);
+
+    [Function(nameof(RecordCopyCheck))]
+    public static Task<bool> RunRecordCopyCheck([ActivityTrigger] RecordCopyCheckRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<RecordCopyCheck, RecordCopyCheckRequest, bool>(input, function);
+
+    [Function(nameof(RemoveDamagedObject))]
+    public static Task<bool> RunRemoveDamagedObject([ActivityTrigger] RemoveDamagedObjectRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<RemoveDamagedObject, RemoveDamagedObjectRequest, bool>(input, function);
+
+    [Function(nameof(CopyManifest))]
+    public static Task<bool> RunCopyManifest([ActivityTrigger] CopyManifestRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<CopyManifest, CopyManifestRequest, bool>(input, function);
 
     [Function(nameof(RecordVerification))]
     public static Task<bool> RunRecordVerification([ActivityTrigger] RecordVerificationRequest input, FunctionContext function) =>

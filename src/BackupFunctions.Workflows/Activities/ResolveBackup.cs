@@ -17,7 +17,8 @@ public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) 
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, input.Database, context.CancellationToken);
             try
             {
-                var entry = catalog.Resolve(input.BackupId);
+                // "latest" for a restore into a directory means the newest files backup.
+                var entry = catalog.Resolve(input.BackupId, input.TargetDirectory is null ? BackupKind.Full : BackupKind.Files);
                 return new ResolvedBackup(entry.Manifest, entry.FoundIn, entry.Signed);
             }
             catch (Exception e) when (e is BackupNotFoundException or ManifestRejectedException)

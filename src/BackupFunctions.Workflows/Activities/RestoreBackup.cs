@@ -20,6 +20,11 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits) 
         ActivityFailures.RunAsync(async () =>
         {
             var manifest = input.Backup.Manifest;
+            if (manifest.Kind == Pipeline.Manifests.BackupKind.Files || input.Request.TargetDirectory is not null)
+            {
+                return await RestoreFilesAsync(input, context.CancellationToken);
+            }
+
             var destination = RestoreDestination.Resolve(env, input.Request, manifest.BackupId);
             var entry = new CatalogEntry(manifest, input.Backup.FoundIn) { Signed = input.Backup.Signed };
             if (RestoreModes.IsMerge(input.Request.Mode))
@@ -45,4 +50,27 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits) 
                 RolesNotCreated = result.RolesNotCreated,
             };
         });
+
+    private async Task<RestoreRunSummary> RestoreFilesAsync(RestoreBackupRequest input, CancellationToken ct)
+    {
+        var manifest = input.Backup.Manifest;
+        if (manifest.Kind != Pipeline.Manifests.BackupKind.Files || input.Request.TargetDirectory is not { } requested)
+        {
+            throw new NonRetryableTaskException(manifest.Kind == Pipeline.Manifests.BackupKind.Files
+                ? $"Backup {manifest.BackupId} is a files backup: give targetDirectory (below BackupFunctions:Restore:FilesDirectory) to restore its files."
+                : $"Backup {manifest.BackupId} is a {manifest.Kind.ToString().ToLowerInvariant()} backup: targetDirectory is only for files backups.");
+        }
+
+        var directory = env.Options.Restore.FilesRestorePath(requested);
+        var entry = new CatalogEntry(manifest, input.Backup.FoundIn) { Signed = input.Backup.Signed };
+        var result = await new FilesRestorer(env).RunAsync(entry, directory, ct);
+        return new RestoreRunSummary(manifest.BackupId, result.Directory, result.Succeeded, result.ServedBy, 0, 0, [], false,
+            Math.Round(result.Duration.TotalSeconds, 2), result.Error)
+        {
+            TargetDirectory = result.Directory,
+            FilesRestored = result.Files,
+            BytesRestored = result.Bytes,
+            Warnings = result.Skipped.Select(s => $"not restored (not a regular file): {s}").ToList(),
+        };
+    }
 }

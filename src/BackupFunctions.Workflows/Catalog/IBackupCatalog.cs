@@ -20,6 +20,18 @@ public partial interface IBackupCatalog
     /// <summary>Records one copy's re-check (integrity run); a mismatch should also raise an alert.</summary>
     Task RecordVerificationAsync(string backupId, string target, bool intact, string? error, string? instanceId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every copy that verified at some point (intact or since found corrupt), with its backup's stored hash and size and
+    /// its last full read, for the integrity check's rotation. Copies that never verified (a failed upload) are left out.
+    /// </summary>
+    Task<IReadOnlyList<CatalogCopyState>> ListCopiesForIntegrityAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Records a full read-back of one copy (a verifications row): intact marks it verified again (also after a repair),
+    /// damaged marks it unverified with <paramref name="error"/>. <paramref name="fingerprint"/> is kept for the cheap checks.
+    /// </summary>
+    Task RecordCopyCheckAsync(string backupId, string target, bool intact, string? error, string? fingerprint, string? instanceId, CancellationToken ct = default);
+
     /// <summary>Forgets one target's copy (retention deleted it).</summary>
     Task RemoveCopyAsync(string backupId, string target, CancellationToken ct = default);
 

@@ -36,6 +36,8 @@ public sealed class BackupFunctionsOptions
 
     public RetentionOptions Retention { get; set; } = new();
 
+    public IntegrityOptions Integrity { get; set; } = new();
+
     public WorkflowRetryOptions Retries { get; set; } = new();
 
     public DisasterRecoveryOptions DisasterRecovery { get; set; } = new();
@@ -81,6 +83,7 @@ public sealed class BackupFunctionsOptions
         problems.AddRange(Activities.Validate());
         problems.AddRange(Pitr.Validate());
         problems.AddRange(Alerts.Validate());
+        problems.AddRange(Integrity.Validate());
         return problems;
     }
 }

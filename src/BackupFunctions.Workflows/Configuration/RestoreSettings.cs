@@ -11,6 +11,30 @@ public sealed class RestoreSettings
     /// </summary>
     public int? Jobs { get; set; }
 
+    /// <summary>
+    /// The directory under which POST /api/restores may restore a files backup (its targetDirectory is taken below this).
+    /// Unset: files restores through the API are refused; <c>backupctl restore --to-dir</c> is not limited by it.
+    /// </summary>
+    public string? FilesDirectory { get; set; }
+
+    /// <summary>Where a files restore of <paramref name="requested"/> goes: below <see cref="FilesDirectory"/>, or a clear refusal.</summary>
+    public string FilesRestorePath(string requested)
+    {
+        if (string.IsNullOrWhiteSpace(FilesDirectory))
+        {
+            throw new ArgumentException("Files restores through the API are off: set BackupFunctions:Restore:FilesDirectory to the directory they may write below, or use 'backupctl restore <id> --to-dir DIR' on the host.");
+        }
+
+        var root = Path.GetFullPath(FilesDirectory);
+        var path = Path.GetFullPath(Path.Combine(root, requested));
+        if (!path.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"targetDirectory '{requested}' is not below BackupFunctions:Restore:FilesDirectory ('{root}').");
+        }
+
+        return path;
+    }
+
     public int EffectiveJobs => Jobs ?? Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public IEnumerable<string> Validate()

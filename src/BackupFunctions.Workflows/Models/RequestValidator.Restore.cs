@@ -5,6 +5,16 @@ public static partial class RequestValidator
     /// <summary>The combinations of mode and the other fields that make sense; what needs the backup or the server is checked by MergePreconditions.</summary>
     private static IEnumerable<string> ValidateMode(RestoreRequest request)
     {
+        if (request.TargetDirectory is not null)
+        {
+            foreach (var problem in ValidateFilesRestore(request))
+            {
+                yield return problem;
+            }
+
+            yield break;
+        }
+
         if (!RestoreModes.All.Contains(request.Mode, StringComparer.OrdinalIgnoreCase))
         {
             yield return $"mode '{request.Mode}' is not known: use one of {string.Join(", ", RestoreModes.All)}.";
@@ -35,6 +45,20 @@ public static partial class RequestValidator
         if (string.Equals(request.BackupId, "latest", StringComparison.OrdinalIgnoreCase))
         {
             yield return "mode \"merge\" needs the id of a tenant backup, not \"latest\" (GET /api/backups or 'backupctl list' shows them).";
+        }
+    }
+
+    /// <summary>A files restore goes into a directory: none of the database fields apply, and the path stays below the configured root.</summary>
+    private static IEnumerable<string> ValidateFilesRestore(RestoreRequest request)
+    {
+        if (request.Test || RestoreModes.IsMerge(request.Mode) || request.TargetConnectionString is not null || request.TargetDatabase is not null)
+        {
+            yield return "targetDirectory restores a files backup into a directory: it cannot be combined with test, mode \"merge\", targetConnectionString or targetDatabase.";
+        }
+
+        if (string.IsNullOrWhiteSpace(request.TargetDirectory) || request.TargetDirectory.Split('/', '\\').Contains(".."))
+        {
+            yield return "targetDirectory must name a directory below BackupFunctions:Restore:FilesDirectory (no '..' segments).";
         }
     }
 

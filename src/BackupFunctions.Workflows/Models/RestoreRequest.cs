@@ -35,4 +35,10 @@ public sealed record RestoreRequest
 
     /// <summary>With "merge": delete the tenant's rows already in the target (same transaction) instead of refusing.</summary>
     public bool ReplaceTenantRows { get; init; }
+
+    /// <summary>
+    /// For a files backup: the new or empty directory the files are restored into, relative to (or inside)
+    /// BackupFunctions:Restore:FilesDirectory on the host that runs the restore. Database fields are ignored then.
+    /// </summary>
+    public string? TargetDirectory { get; init; }
 }

@@ -27,6 +27,14 @@ public sealed record RestoreRunSummary(
     /// <summary>Roles the restore created on the destination (used by the database, or members of such roles).</summary>
     public IReadOnlyList<string> RolesCreated { get; init; } = [];
 
+    /// <summary>A files restore: the directory written (TargetDatabase holds it too, for the restore history).</summary>
+    public string? TargetDirectory { get; init; }
+
+    /// <summary>A files restore: files and bytes written.</summary>
+    public int FilesRestored { get; init; }
+
+    public long BytesRestored { get; init; }
+
     /// <summary>Roles of the source cluster missing on the destination that the database does not use: not created.</summary>
     public IReadOnlyList<string> RolesNotCreated { get; init; } = [];
 }

@@ -30,6 +30,12 @@ public sealed class FakeCatalog : IBackupCatalog
     public Task RecordVerificationAsync(string backupId, string target, bool intact, string? error, string? instanceId, CancellationToken ct = default) =>
         Task.CompletedTask;
 
+    public Task<IReadOnlyList<CatalogCopyState>> ListCopiesForIntegrityAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<CatalogCopyState>>([]);
+
+    public Task RecordCopyCheckAsync(string backupId, string target, bool intact, string? error, string? fingerprint, string? instanceId, CancellationToken ct = default) =>
+        Task.CompletedTask;
+
     public Task RemoveCopyAsync(string backupId, string target, CancellationToken ct = default) => Task.CompletedTask;
 
     public Task<long> RecordRestoreAsync(CatalogRestore restore, CancellationToken ct = default) => Task.FromResult(1L);

@@ -284,8 +284,6 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         Assert.Equal("Succeeded", backup.Status);
         var azure = run.Target(ThreeTargets.Azure);
         azure.FailRead = _ => azure.Transient("read");
-        var verifiesBefore = run.Engine.Converter.Inputs<VerifyChecksumRequest>().Count;
-
         var meta = await run.Engine.RunAsync(OrchestrationNames.VerifyIntegrity, new VerifyIntegrityRequest(backup.BackupId));
 
         Assert.True(meta.RuntimeStatus == OrchestrationRuntimeStatus.Completed, meta.FailureDetails?.ErrorMessage);
@@ -294,12 +292,14 @@ public sealed class OrchestrationBranchTests(SmallDatabaseFixture db) : IClassFi
         Assert.Equal(2, result.Intact);
         Assert.Empty(result.Damaged);
         Assert.Equal([$"{backup.BackupId}@{ThreeTargets.Azure}"], result.Unreachable);
-        var checks = run.Engine.Converter.Inputs<VerifyChecksumRequest>().Skip(verifiesBefore).ToList();
-        Assert.Equal(2, checks.Count(c => c.Target == ThreeTargets.Azure)); // transient: retried per the default policy
-        Assert.Equal(2, checks.Count(c => c.Target != ThreeTargets.Azure));
+        var checks = run.Engine.Converter.Inputs<CheckCopyRequest>().Where(c => c.FullRead).ToList();
+        Assert.Equal(2, checks.Count(c => c.Copy.Target == ThreeTargets.Azure)); // transient: retried per the default policy
+        Assert.Equal(2, checks.Count(c => c.Copy.Target != ThreeTargets.Azure));
         Assert.Contains(await run.Engine.Catalog.ListAlertsAsync(), a => a.Code == "integrity.unreachable" && a.Severity == "warning" && a.Message.Contains("'azure'"));
-        Assert.DoesNotContain(await run.Engine.Catalog.ListAlertsAsync(), a => a.Code == "integrity.mismatch");
-        Assert.False((await run.Engine.Catalog.GetBackupAsync(backup.BackupId))!.Copies.Single(c => c.Target == ThreeTargets.Azure).Verified);
+        Assert.DoesNotContain(await run.Engine.Catalog.ListAlertsAsync(), a => a.Code == VerifyIntegrityOrchestrator.CorruptCode);
+        // Unknown is not damaged: the copy keeps its verified state and nothing was repaired or deleted.
+        Assert.True((await run.Engine.Catalog.GetBackupAsync(backup.BackupId))!.Copies.Single(c => c.Target == ThreeTargets.Azure).Verified);
+        Assert.Empty(run.Engine.Converter.Inputs<RemoveDamagedObjectRequest>());
     }
 
     [Fact]

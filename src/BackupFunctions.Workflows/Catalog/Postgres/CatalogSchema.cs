@@ -31,6 +31,7 @@ internal static class CatalogSchema
             last_checked_at timestamptz,
             last_error      text,
             PRIMARY KEY (backup_id, target));
+        ALTER TABLE {schema}.copies ADD COLUMN IF NOT EXISTS fingerprint text;
         CREATE TABLE IF NOT EXISTS {schema}.verifications (
             id          bigserial PRIMARY KEY,
             backup_id   text NOT NULL,

@@ -110,6 +110,51 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<IReadOnlyList<CatalogCopyState>> ListCopiesForIntegrityAsync(CancellationToken ct = default)
+    {
+        await EnsureSchemaAsync(ct);
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var cmd = Sql(conn, $"""
+            SELECT c.backup_id, c.target, c.object_key, b.stored_sha256, b.stored_bytes, c.verified, c.verified_at, c.last_checked_at,
+                   c.last_error, c.fingerprint
+            FROM {_s}.copies c JOIN {_s}.backups b USING (backup_id)
+            WHERE c.verified OR c.last_checked_at IS NOT NULL
+            ORDER BY c.backup_id, c.target
+            """);
+        var list = new List<CatalogCopyState>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(new CatalogCopyState(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetBoolean(5),
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), Str(r, 8), Str(r, 9)));
+        }
+
+        return list;
+    }
+
+    public async Task RecordCopyCheckAsync(string backupId, string target, bool intact, string? error, string? fingerprint, string? instanceId, CancellationToken ct = default)
+    {
+        await EnsureSchemaAsync(ct);
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        // A full read-back is the authority on a copy that verified once: intact (after a repair too) makes it verified
+        // again, damaged makes it unverified until a repair or a later read says otherwise.
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                Command($"INSERT INTO {_s}.verifications (backup_id, target, intact, error, instance_id) VALUES ($1, $2, $3, $4, $5)",
+                    backupId, target, intact, error, instanceId),
+                Command($"""
+                    UPDATE {_s}.copies SET last_checked_at = now(), last_error = $3, verified = $4,
+                        verified_at = CASE WHEN $4 THEN now() ELSE verified_at END,
+                        fingerprint = CASE WHEN $4 THEN $5 ELSE fingerprint END
+                    WHERE backup_id = $1 AND target = $2
+                    """, backupId, target, error, intact, fingerprint),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task RemoveCopyAsync(string backupId, string target, CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
