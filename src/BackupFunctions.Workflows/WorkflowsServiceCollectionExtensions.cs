@@ -6,6 +6,7 @@ using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Orchestrations;
 using Microsoft.Extensions.Configuration;
 using BackupFunctions.Workflows.Restore;
+using BackupFunctions.Workflows.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<DestinationPasswords>();
         services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()) { Passwords = sp.GetRequiredService<DestinationPasswords>() });
         services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(ControlDataSource.Create(options.Control), options.Control.CatalogSchema));
+        services.TryAddSingleton<BackupMetrics>();
         return services;
     }
 
