@@ -1,4 +1,5 @@
 using BackupFunctions.Functions.Schedules;
+using BackupFunctions.Functions.Telemetry;
 using BackupFunctions.Workflows;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +17,7 @@ var host = new HostBuilder()
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => FunctionSchedules.FromConfiguration(context.Configuration));
         services.AddSingleton<ScheduledRunStarter>();
+        services.AddFunctionsTelemetry(context.Configuration);
     })
     .Build();
 

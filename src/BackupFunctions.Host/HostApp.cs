@@ -9,6 +9,7 @@ using BackupFunctions.Host.Management;
 using BackupFunctions.Host.Schedules;
 using BackupFunctions.Host.Security;
 using BackupFunctions.Host.TaskHub;
+using BackupFunctions.Host.Telemetry;
 using BackupFunctions.Workflows.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -51,6 +52,7 @@ public static class HostApp
         var (hostOptions, taskHub, product, schedules) = (settings.Host, settings.TaskHub, settings.Product, settings.Schedules);
         var mode = HostMode.Resolve(hostOptions);
         var keys = settings.Keys;
+        var telemetry = HostTelemetry.ReadOptions(configuration);
 
         builder.WebHost.UseUrls(mode.Urls);
 
@@ -58,6 +60,7 @@ public static class HostApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         AddServices(builder.Services, configuration, hostOptions, mode, taskHub, schedules, product, overrides);
+        builder.Services.AddHostTelemetry(telemetry, configuration, catalogGauges: hostOptions.RegisterProductWorkflows);
         foreach (var descriptor in overrides)
         {
             builder.Services.Add(descriptor);
@@ -65,6 +68,7 @@ public static class HostApp
 
         var app = builder.Build();
         MapEndpoints(app, mode, schedules);
+        app.MapMetrics(telemetry);
         LogStartup(app, mode, keys);
         return app;
     }

@@ -7,6 +7,7 @@ using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Orchestrations;
 using Microsoft.Extensions.Configuration;
 using BackupFunctions.Workflows.Restore;
+using BackupFunctions.Workflows.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +42,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton(sp => new AlertDispatcher(AlertChannelFactory.Create(options.Alerts), sp.GetRequiredService<IBackupCatalog>(),
             options.Alerts.Delivery, sp.GetService<ILogger<AlertDispatcher>>() ?? NullLogger<AlertDispatcher>.Instance, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlertService>();
+        services.TryAddSingleton<BackupMetrics>();
         return services;
     }
 

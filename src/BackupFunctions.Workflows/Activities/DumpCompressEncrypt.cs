@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using BackupFunctions.Pipeline;
 using BackupFunctions.Workflows.Operations;
+using BackupFunctions.Workflows.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Workflows.Activities;
@@ -10,7 +11,8 @@ namespace BackupFunctions.Workflows.Activities;
 /// request's <see cref="DumpRequest.StreamTo"/> targets as the file grows. Logs the bytes dumped
 /// so far every 10 s, so a long dump shows progress.
 /// </summary>
-public sealed class DumpCompressEncrypt(BackupEnvironment env, ActivityLimits limits, ILogger<DumpCompressEncrypt> logger) : BoundedActivity<DumpRequest, StagedArtifact>(limits)
+public sealed class DumpCompressEncrypt(BackupEnvironment env, ActivityLimits limits, ILogger<DumpCompressEncrypt> logger, BackupMetrics? metrics = null)
+    : BoundedActivity<DumpRequest, StagedArtifact>(limits)
 {
     protected override Task<StagedArtifact> RunAsync(ActivityRun context, DumpRequest input) =>
         ActivityFailures.RunAsync(async () =>
@@ -40,6 +42,14 @@ public sealed class DumpCompressEncrypt(BackupEnvironment env, ActivityLimits li
                 Log.UnfinishedAttemptCleared(logger, context.InstanceId, input.BackupId, string.Join(", ", cleared));
             }
 
-            return await DumpAndStream.RunAsync(env, input, targets, progress, null, context.CancellationToken);
+            var staged = await DumpAndStream.RunAsync(env, input, targets, progress, null, context.CancellationToken);
+
+            // A streamed copy is uploaded while the dump runs: its upload took as long as the dump.
+            foreach (var target in staged.StreamedTo)
+            {
+                metrics?.RecordUpload(target, staged.Result.StoredBytes, staged.Result.Duration);
+            }
+
+            return staged;
         });
 }

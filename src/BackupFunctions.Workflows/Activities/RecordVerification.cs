@@ -3,7 +3,7 @@ using BackupFunctions.Workflows.Catalog;
 
 namespace BackupFunctions.Workflows.Activities;
 
-public sealed record RecordVerificationRequest(string BackupId, string Target, bool Intact, string? Error);
+public sealed record RecordVerificationRequest(string BackupId, string Target, bool Intact, string? Error) : Telemetry.ITargetedRequest;
 
 public sealed class RecordVerification(IBackupCatalog catalog, ActivityLimits limits) : BoundedActivity<RecordVerificationRequest, bool>(limits)
 {

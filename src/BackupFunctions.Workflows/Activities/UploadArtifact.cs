@@ -1,10 +1,11 @@
 using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Operations;
+using BackupFunctions.Workflows.Telemetry;
 
 namespace BackupFunctions.Workflows.Activities;
 
 /// <param name="SourceTarget">Copy from this target instead of the staging file (when the staging file is on another host).</param>
-public sealed record UploadRequest(string Target, string StagingPath, string ObjectKey, string? SourceTarget = null, long ExpectedLength = 0);
+public sealed record UploadRequest(string Target, string StagingPath, string ObjectKey, string? SourceTarget = null, long ExpectedLength = 0) : ITargetedRequest;
 
 /// <summary>
 /// Uploads the artifact to one target under its deterministic key. The source is the staging file, or
@@ -17,7 +18,7 @@ public sealed record UploadRequest(string Target, string StagingPath, string Obj
 /// <see cref="Targets.TargetObjectExistsException"/>, which <see cref="ActivityFailures"/> makes
 /// non-retryable, and nothing here ever deletes the object that is there.
 /// </remarks>
-public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<UploadRequest, CopyOutcome>(limits)
+public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits, BackupMetrics? metrics = null) : BoundedActivity<UploadRequest, CopyOutcome>(limits)
 {
     public const string StagingMissingMarker = "staging file is not on this host";
 
@@ -29,7 +30,7 @@ public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits)
             if (input.SourceTarget is { } sourceName)
             {
                 var source = env.FindTarget(sourceName) ?? throw new NonRetryableTaskException($"Source target '{sourceName}' is not configured on this host.");
-                return await UploadCopy.FromTargetAsync(source, target, input.ObjectKey, input.ExpectedLength, ct);
+                return Measured(await UploadCopy.FromTargetAsync(source, target, input.ObjectKey, input.ExpectedLength, ct));
             }
 
             if (!File.Exists(input.StagingPath))
@@ -37,6 +38,16 @@ public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits)
                 throw new NonRetryableTaskException($"The {StagingMissingMarker} ({input.StagingPath}); copy from a target that holds the artifact.");
             }
 
-            return await UploadCopy.RunAsync(target, input.StagingPath, input.ObjectKey, ct);
+            return Measured(await UploadCopy.RunAsync(target, input.StagingPath, input.ObjectKey, ct));
         });
+
+    private CopyOutcome Measured(CopyOutcome outcome)
+    {
+        if (outcome.Uploaded)
+        {
+            metrics?.RecordUpload(outcome.Target, outcome.Bytes, outcome.Duration);
+        }
+
+        return outcome;
+    }
 }

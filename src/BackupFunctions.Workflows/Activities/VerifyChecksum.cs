@@ -3,7 +3,7 @@ using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Activities;
 
-public sealed record VerifyChecksumRequest(string Target, string ObjectKey, string ExpectedSha256);
+public sealed record VerifyChecksumRequest(string Target, string ObjectKey, string ExpectedSha256) : Telemetry.ITargetedRequest;
 
 /// <summary>Reads a copy back from its target and compares its SHA-256; only then is the copy "verified".</summary>
 public sealed class VerifyChecksum(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<VerifyChecksumRequest, CopyVerification>(limits)

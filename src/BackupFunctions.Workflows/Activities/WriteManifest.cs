@@ -4,7 +4,7 @@ using BackupFunctions.Workflows.Operations;
 
 namespace BackupFunctions.Workflows.Activities;
 
-public sealed record WriteManifestRequest(string Target, BackupManifest Manifest);
+public sealed record WriteManifestRequest(string Target, BackupManifest Manifest) : Telemetry.ITargetedRequest;
 
 /// <summary>Writes manifest.json next to a verified artifact (always after it, so a manifest never points at missing bytes).</summary>
 public sealed class WriteManifest(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<WriteManifestRequest, bool>(limits)

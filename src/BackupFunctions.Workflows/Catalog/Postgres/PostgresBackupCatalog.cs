@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Workflows.Catalog.Health;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -254,18 +255,17 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
     public async Task<HealthReport> GetHealthAsync(CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT (SELECT max(created_at) FROM {_s}.backups WHERE status = 'Succeeded' AND kind = 'Full'),
-                   (SELECT max(completed_at) FROM {_s}.restores WHERE succeeded AND kind = 'test'),
-                   (SELECT count(*) FROM {_s}.alerts WHERE acknowledged_at IS NULL AND resolved_at IS NULL AND severity = 'critical')::int,
-                   (SELECT count(*) FROM {_s}.alerts WHERE acknowledged_at IS NULL AND resolved_at IS NULL AND severity = 'warning')::int
-            """, conn);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        DateTimeOffset? lastBackup = r.IsDBNull(0) ? null : r.GetFieldValue<DateTimeOffset>(0);
-        DateTimeOffset? lastTest = r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1);
-        return HealthScore.Compute(DateTimeOffset.UtcNow, lastBackup, lastTest, r.GetInt32(2), r.GetInt32(3));
+        IReadOnlyList<DatabaseHealth> databases;
+        await using (var conn = await _db.OpenConnectionAsync(ct))
+        {
+            databases = await HealthFactsQuery.ReadAsync(conn, _s, ct);
+        }
+
+        // Open alerts come through ListAlertsAsync, so what counts as open (unacknowledged, unresolved) is decided in one place.
+        var open = await ListAlertsAsync(includeAcknowledged: false, limit: 1000, ct);
+        var facts = new HealthFacts(DateTimeOffset.UtcNow, databases,
+            open.Count(a => a.Severity == "critical"), open.Count(a => a.Severity == "warning"));
+        return HealthScore.Compute(facts);
     }
 
     public async Task<int> RebuildAsync(IEnumerable<BackupManifest> manifests, CancellationToken ct = default)
