@@ -35,6 +35,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<DestinationPasswords>();
         services.AddSingleton(sp => new BackupEnvironment(options, sp.GetService<ILoggerFactory>()) { Passwords = sp.GetRequiredService<DestinationPasswords>() });
         services.AddSingleton<IBackupCatalog>(_ => new PostgresBackupCatalog(ControlDataSource.Create(options.Control), options.Control.CatalogSchema));
+        services.TryAddSingleton<Retention.IRetentionLedger>(sp =>
+            new PostgresRetentionLedger(ControlDataSource.Create(options.Control), options.Control.CatalogSchema, sp.GetRequiredService<IBackupCatalog>()));
         return services;
     }
 
