@@ -12,6 +12,7 @@ root.Subcommands.Add(RestoreCommand.Create(global));
 root.Subcommands.Add(KeysCommand.Create(global));
 root.Subcommands.Add(TargetsCommand.Create(global));
 root.Subcommands.Add(CatalogCommand.Create(global));
+root.Subcommands.Add(RetentionCommand.Create(global));
 root.Subcommands.Add(DrCommand.Create(global));
 root.Subcommands.Add(WalCommand.Create(global));
 root.Subcommands.Add(BaseBackupCommand.Create(global));
