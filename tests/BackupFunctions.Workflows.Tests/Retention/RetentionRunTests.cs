@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Targets;
 using BackupFunctions.Testing;
@@ -16,7 +15,6 @@ namespace BackupFunctions.Workflows.Tests.Retention;
 /// </summary>
 public sealed class RetentionRunTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private ThreeTargets _targets = null!;
     private TempDatabase _control = null!;
     private PostgresBackupCatalog _catalog = null!;
@@ -38,30 +36,7 @@ public sealed class RetentionRunTests : IAsyncLifetime
         await _control.DisposeAsync();
     }
 
-    /// <summary>A backup <paramref name="daysOld"/> days old, stored and verified on every target, and recorded in the catalog.</summary>
-    private async Task<BackupManifest> BackupAsync(int daysOld, IReadOnlyList<IBackupTarget>? on = null)
-    {
-        var createdAt = Now.AddDays(-daysOld).AddMinutes(-1);
-        var id = ObjectKeys.NewBackupId(createdAt);
-        var keys = ObjectKeys.For("shop", createdAt, id);
-        var bytes = RandomNumberGenerator.GetBytes(256);
-        var targets = on ?? _env.Targets;
-        var manifest = new BackupManifest
-        {
-            BackupId = id, Kind = BackupKind.Full, Database = "shop", CreatedAt = createdAt, CompletedAt = createdAt.AddSeconds(30), KeyId = ThreeTargets.KeyId,
-            StoredSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), PlainSha256 = new string('b', 64), StoredBytes = bytes.Length,
-            ArtifactKey = keys.Artifact,
-            Copies = targets.Select(t => new TargetCopy(t.Name, keys.Artifact, Verified: true, createdAt)).ToList(),
-        };
-        foreach (var target in targets)
-        {
-            await target.PutAsync(keys.Artifact, new MemoryStream(bytes));
-            await target.PutAsync(keys.Manifest, new MemoryStream(ManifestSigner.SignToUtf8Bytes(manifest, _env.Keys)));
-        }
-
-        await _catalog.RecordBackupAsync(manifest, "Succeeded", null);
-        return manifest;
-    }
+    private Task<BackupManifest> BackupAsync(int daysOld) => SyntheticBackup.WriteAsync(_env.Targets, _env.Keys, _catalog, daysOld);
 
     private RetentionRun Run(IReadOnlyList<IBackupTarget>? targets = null, RetentionOptions? rules = null) =>
         new(targets ?? _env.Targets, _env.Keys, rules ?? new RetentionOptions { DefaultKeepDays = 3 }, _ledger, _catalog);
@@ -231,5 +206,22 @@ public sealed class RetentionRunTests : IAsyncLifetime
         Assert.Empty(applied.Deleted);
         Assert.Equal(3, applied.LeasedSincePlan.Count);
         foreach (var t in _env.Targets) Assert.True(await ExistsAsync(t, old.ArtifactKey), t.Name);
+    }
+
+    [Fact]
+    public async Task A_restore_holds_its_lease_while_it_reads_and_releases_it_after_and_a_lease_that_cannot_be_taken_does_not_stop_it()
+    {
+        var old = await BackupAsync(10);
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        var during = await RestoreLease.HoldingAsync(_ledger, old.BackupId, "restore-1", TimeSpan.FromHours(1), logger,
+            async () => await _ledger.ActiveLeasesAsync(), default);
+        var after = await _ledger.ActiveLeasesAsync();
+        var broken = new PostgresRetentionLedger(Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=2"), "bf_catalog", new PostgresBackupCatalog("Host=127.0.0.1;Port=1;Timeout=2"));
+        var ran = await RestoreLease.HoldingAsync(broken, old.BackupId, "restore-2", TimeSpan.FromHours(1), logger, () => Task.FromResult(true), default);
+
+        Assert.True(during.ContainsKey(old.BackupId));
+        Assert.False(after.ContainsKey(old.BackupId));
+        Assert.True(ran);
     }
 }
