@@ -3,7 +3,9 @@ namespace BackupFunctions.Workflows.Catalog.Postgres;
 /// <summary>The catalog's tables. Idempotent DDL, run under an advisory lock so concurrent hosts do not race.</summary>
 internal static class CatalogSchema
 {
-    public static string Ddl(string schema) => $"""
+    public static string Ddl(string schema) => CoreDdl(schema) + RetentionSchema.Ddl(schema);
+
+    private static string CoreDdl(string schema) => $"""
         CREATE SCHEMA IF NOT EXISTS {schema};
         CREATE TABLE IF NOT EXISTS {schema}.backups (
             backup_id      text PRIMARY KEY,
@@ -63,32 +65,5 @@ internal static class CatalogSchema
             acknowledged_by text,
             instance_id     text);
         CREATE UNIQUE INDEX IF NOT EXISTS alerts_open_dedupe ON {schema}.alerts (dedupe_key) WHERE acknowledged_at IS NULL AND dedupe_key IS NOT NULL;
-        """ + RetentionDdl(schema);
-
-    /// <summary>
-    /// Retention's tables: each copy it deletes (started before the artifact goes, completed once the manifest has gone,
-    /// so a run that stopped halfway is finished by the next), and the leases running restores hold on backups.
-    /// </summary>
-    private static string RetentionDdl(string schema) => $"""
-
-        CREATE TABLE IF NOT EXISTS {schema}.deletions (
-            id            bigserial PRIMARY KEY,
-            backup_id     text NOT NULL,
-            target        text NOT NULL,
-            object_key    text NOT NULL,
-            manifest_key  text NOT NULL,
-            rule          text NOT NULL,
-            reason        text NOT NULL,
-            instance_id   text,
-            started_at    timestamptz NOT NULL DEFAULT now(),
-            completed_at  timestamptz);
-        CREATE INDEX IF NOT EXISTS deletions_unfinished ON {schema}.deletions (backup_id, target) WHERE completed_at IS NULL;
-        CREATE TABLE IF NOT EXISTS {schema}.restore_leases (
-            id           bigserial PRIMARY KEY,
-            backup_id    text NOT NULL,
-            holder       text NOT NULL,
-            acquired_at  timestamptz NOT NULL DEFAULT now(),
-            expires_at   timestamptz NOT NULL);
-        CREATE INDEX IF NOT EXISTS restore_leases_backup ON {schema}.restore_leases (backup_id, expires_at);
         """;
 }
