@@ -14,6 +14,7 @@ root.Subcommands.Add(TargetsCommand.Create(global));
 root.Subcommands.Add(CatalogCommand.Create(global));
 root.Subcommands.Add(AlertsCommand.Create(global));
 root.Subcommands.Add(StatusCommand.Create(global));
+root.Subcommands.Add(RetentionCommand.Create(global));
 root.Subcommands.Add(DrCommand.Create(global));
 root.Subcommands.Add(WalCommand.Create(global));
 root.Subcommands.Add(BaseBackupCommand.Create(global));

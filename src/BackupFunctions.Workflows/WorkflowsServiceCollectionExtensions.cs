@@ -43,6 +43,8 @@ public static class WorkflowsServiceCollectionExtensions
             options.Alerts.Delivery, sp.GetService<ILogger<AlertDispatcher>>() ?? NullLogger<AlertDispatcher>.Instance, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlertService>();
         services.TryAddSingleton<BackupMetrics>();
+        services.TryAddSingleton<Retention.IRetentionLedger>(sp =>
+            new PostgresRetentionLedger(ControlDataSource.Create(options.Control), options.Control.CatalogSchema, sp.GetRequiredService<IBackupCatalog>()));
         return services;
     }
 

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Catalog.Postgres;
+using BackupFunctions.Workflows.Retention;
+using Microsoft.Extensions.Logging;
 using BackupFunctions.Workflows.Restore;
 using Npgsql;
 using Spectre.Console;
@@ -79,7 +82,12 @@ public static class RestoreCommand
                 ctx.Output.Progress.MarkupLine("[yellow]warning:[/] this backup's manifest is unsigned (written before manifests were signed); its artifact is still authenticated chunk by chunk.");
             }
 
-            var result = await new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct);
+            // Where a control database is configured, retention on every host sees this restore and keeps its backup.
+            var ledger = string.IsNullOrWhiteSpace(env.Options.Control.ConnectionString) ? null
+                : new PostgresRetentionLedger(ControlDataSource.Create(env.Options.Control), env.Options.Control.CatalogSchema,
+                    new PostgresBackupCatalog(ControlDataSource.Create(env.Options.Control), env.Options.Control.CatalogSchema));
+            var result = await RestoreLease.HoldingAsync(ledger, entry.BackupId, "backupctl:" + Environment.MachineName, env.Options.Retention.RestoreLeaseDuration,
+                env.LoggerFactory.CreateLogger("backupctl"), () => new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct), ct);
             Render(ctx, result);
             // Every copy tried was damaged (or one was, and the others could not be read): the same alarm as verify's.
             return result.Succeeded ? ExitCodes.Success : result.NothingRestoredAndDamaged ? ExitCodes.Integrity : ExitCodes.Failed;

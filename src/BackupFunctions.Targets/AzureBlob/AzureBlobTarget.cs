@@ -108,7 +108,7 @@ public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
         try
         {
             var p = (await Blob(key).GetPropertiesAsync(cancellationToken: ct)).Value;
-            return new TargetObjectInfo(key, p.ContentLength, p.LastModified, Unquote(p.ETag));
+            return new TargetObjectInfo(key, p.ContentLength, p.LastModified, Unquote(p.ETag)) { RetainUntil = p.ImmutabilityPolicy?.ExpiresOn };
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode != "ContainerNotFound")
         {
@@ -208,6 +208,7 @@ public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
                     HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
                     TransferValidation = Md5,
                     Conditions = OnlyIfNew,
+                    ImmutabilityPolicy = target._options.Immutability?.PolicyFrom(DateTimeOffset.UtcNow),
                 }, ct);
                 return new TargetObjectInfo(key, data.Length, response.Value.LastModified, Unquote(response.Value.ETag));
             }
@@ -241,7 +242,12 @@ public sealed class AzureBlobTarget : IBackupTarget, IProvisionableTarget
             try
             {
                 var response = await _blob.CommitBlockListAsync(Enumerable.Range(1, partCount).Select(BlockId),
-                    new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType }, Conditions = OnlyIfNew }, ct);
+                    new CommitBlockListOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                        Conditions = OnlyIfNew,
+                        ImmutabilityPolicy = target._options.Immutability?.PolicyFrom(DateTimeOffset.UtcNow),
+                    }, ct);
                 return new TargetObjectInfo(key, totalLength, response.Value.LastModified, Unquote(response.Value.ETag));
             }
             catch (RequestFailedException ex) when (IsKeyTaken(ex))

@@ -40,6 +40,9 @@ public sealed record AzureBlobTargetOptions
     /// <summary>How long to wait for a TCP connection. Short, so a black-holed endpoint fails fast and is retried, instead of hanging for minutes.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A version-level immutability policy set on every new blob; null for none.</summary>
+    public AzureImmutability? Immutability { get; init; }
+
     // Records print every property; the connection string carries the account key.
     public override string ToString() =>
         $"AzureBlobTargetOptions {{ Account = {AccountUrl ?? (ConnectionString is null ? "(none)" : "(connection string ***)")}, Container = {Container}, Prefix = {Prefix}, BlockSize = {BlockSize} }}";

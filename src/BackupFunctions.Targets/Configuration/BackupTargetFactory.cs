@@ -63,6 +63,9 @@ public static class BackupTargetFactory
                 UploadParallelism = options.UploadParallelism ?? 4,
                 RequestTimeout = options.RequestTimeout ?? TimeSpan.FromMinutes(5),
                 ConnectTimeout = options.ConnectTimeout ?? TimeSpan.FromSeconds(10),
+                ObjectLock = options.ImmutableDays is { } days
+                    ? new S3ObjectLock(TimeSpan.FromDays(days), Compliance: string.Equals(options.ObjectLockMode, "Compliance", StringComparison.OrdinalIgnoreCase))
+                    : null,
             }),
             TargetOptions.AzureBlobType => new AzureBlobTarget(options.Name, new AzureBlobTargetOptions
             {
@@ -75,6 +78,7 @@ public static class BackupTargetFactory
                 UploadParallelism = options.UploadParallelism ?? 4,
                 RequestTimeout = options.RequestTimeout ?? TimeSpan.FromMinutes(5),
                 ConnectTimeout = options.ConnectTimeout ?? TimeSpan.FromSeconds(10),
+                Immutability = options.ImmutableDays is { } lockDays ? new AzureImmutability(TimeSpan.FromDays(lockDays)) : null,
             }),
             _ => throw new InvalidOperationException("unreachable: Validate() checks Type"),
         };

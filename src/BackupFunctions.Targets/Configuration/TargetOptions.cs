@@ -91,6 +91,15 @@ public sealed class TargetOptions
     /// <summary>s3, azureblob: how long to wait for a TCP connection. Default 10 seconds.</summary>
     public TimeSpan? ConnectTimeout { get; set; }
 
+    /// <summary>
+    /// s3, azureblob: lock every new object for this many days (S3 Object Lock retention; Azure version-level
+    /// immutability policy). Unset: no lock. The bucket needs Object Lock, the container version-level immutability.
+    /// </summary>
+    public int? ImmutableDays { get; set; }
+
+    /// <summary>s3: "Governance" (default; a principal with s3:BypassGovernanceRetention can still delete) or "Compliance".</summary>
+    public string? ObjectLockMode { get; set; }
+
     // ---- wrappers, every type ----
 
     /// <summary>Operations at once against this target (0 = unlimited). Default 8.</summary>
@@ -132,6 +141,11 @@ public sealed class TargetOptions
         }
         if (!string.IsNullOrEmpty(Prefix) && !TargetKey.IsValid(Prefix.Trim('/')))
             problems.Add($"{who}: Prefix '{Prefix}' is not a valid key prefix (relative, '/'-separated, no '..' or empty segments).");
+        if (ImmutableDays is < 1 or > 36500) problems.Add($"{who}: ImmutableDays must be between 1 and 36500, or unset for no lock.");
+        if (ImmutableDays is not null && Type.Trim().Equals(FileSystemType, StringComparison.OrdinalIgnoreCase))
+            problems.Add($"{who} (filesystem): ImmutableDays is supported only by s3 and azureblob targets; a directory cannot lock its files.");
+        if (!string.IsNullOrEmpty(ObjectLockMode) && !ObjectLockMode.Equals("Governance", StringComparison.OrdinalIgnoreCase) && !ObjectLockMode.Equals("Compliance", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"{who}: ObjectLockMode '{ObjectLockMode}' is not known; use Governance or Compliance.");
         if (UploadParallelism is < 1 or > 64) problems.Add($"{who}: UploadParallelism must be between 1 and 64.");
         if (MaxConcurrency < 0) problems.Add($"{who}: MaxConcurrency must be 0 (unlimited) or more.");
         if (RequestTimeout is { } t && t <= TimeSpan.Zero) problems.Add($"{who}: RequestTimeout must be positive.");

@@ -78,7 +78,7 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
         try
         {
             var m = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = _prefix + key }, ct);
-            return new TargetObjectInfo(key, m.ContentLength, ToOffset(m.LastModified), Unquote(m.ETag));
+            return new TargetObjectInfo(key, m.ContentLength, ToOffset(m.LastModified), Unquote(m.ETag)) { RetainUntil = ToOffset(m.ObjectLockRetainUntilDate) };
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
         {
@@ -263,7 +263,7 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
             try
             {
                 using var body = Body(data);
-                var response = await target._client.PutObjectAsync(new PutObjectRequest
+                var request = new PutObjectRequest
                 {
                     BucketName = target._options.Bucket,
                     Key = FullKey,
@@ -274,7 +274,9 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
                     // Never aws-chunked: old S3 clones stored the chunk framing as data.
                     UseChunkEncoding = false,
                     IfNoneMatch = "*",
-                }, ct);
+                };
+                target._options.ObjectLock?.ApplyTo(request, DateTimeOffset.UtcNow);
+                var response = await target._client.PutObjectAsync(request, ct);
                 return new TargetObjectInfo(key, data.Length, DateTimeOffset.UtcNow, Unquote(response.ETag));
             }
             catch (AmazonS3Exception ex) when (IsKeyTaken(ex))
@@ -291,12 +293,14 @@ public sealed class S3Target : IBackupTarget, IProvisionableTarget, IDisposable
         {
             try
             {
-                var response = await target._client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+                var request = new InitiateMultipartUploadRequest
                 {
                     BucketName = target._options.Bucket,
                     Key = FullKey,
                     ContentType = contentType,
-                }, ct);
+                };
+                target._options.ObjectLock?.ApplyTo(request, DateTimeOffset.UtcNow);
+                var response = await target._client.InitiateMultipartUploadAsync(request, ct);
                 _uploadId = response.UploadId;
             }
             catch (Exception ex) when (target._errors.Map(ex, "Starting the multipart upload", key, ct) is { } mapped)

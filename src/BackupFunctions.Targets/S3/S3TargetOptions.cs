@@ -50,6 +50,9 @@ public sealed record S3TargetOptions
     /// <summary>How long to wait for a TCP connection. Short, so a black-holed endpoint fails fast and is retried, instead of hanging for minutes.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Object Lock retention set on every new object; null for none.</summary>
+    public S3ObjectLock? ObjectLock { get; init; }
+
     /// <summary>The effective checksum mode.</summary>
     public S3ChecksumMode EffectiveChecksumMode =>
         ChecksumMode ?? (string.IsNullOrEmpty(ServiceUrl) ? S3ChecksumMode.WhenSupported : S3ChecksumMode.WhenRequired);

@@ -3,6 +3,8 @@ using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Restore;
 using BackupFunctions.Workflows.Restore.Merge;
+using BackupFunctions.Workflows.Retention;
+using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Workflows.Activities;
 
@@ -14,42 +16,46 @@ public sealed record RestoreBackupRequest(ResolvedBackup Backup, RestoreRequest 
 /// holds other tenants (<see cref="TenantMergeRunner"/>). A restore that ran but does not match is a
 /// result (Succeeded=false), not an exception, so the orchestration can record and alert on it.
 /// </summary>
-public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits) : BoundedActivity<RestoreBackupRequest, RestoreRunSummary>(limits)
+/// <remarks>The backup is held against retention (<see cref="RestoreLease"/>) for as long as the restore reads it.</remarks>
+public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits, IRetentionLedger? ledger = null) : BoundedActivity<RestoreBackupRequest, RestoreRunSummary>(limits)
 {
     protected override Task<RestoreRunSummary> RunAsync(ActivityRun context, RestoreBackupRequest input) =>
-        ActivityFailures.RunAsync(async () =>
+        ActivityFailures.RunAsync(() => RestoreLease.HoldingAsync(ledger, input.Backup.Manifest.BackupId, context.InstanceId,
+            env.Options.Retention.RestoreLeaseDuration, env.LoggerFactory.CreateLogger<RestoreBackup>(), () => RestoreAsync(context, input), context.CancellationToken));
+
+    private async Task<RestoreRunSummary> RestoreAsync(ActivityRun context, RestoreBackupRequest input)
+    {
+        var manifest = input.Backup.Manifest;
+        if (manifest.Kind == Pipeline.Manifests.BackupKind.Files || input.Request.TargetDirectory is not null)
         {
-            var manifest = input.Backup.Manifest;
-            if (manifest.Kind == Pipeline.Manifests.BackupKind.Files || input.Request.TargetDirectory is not null)
-            {
-                return await RestoreFilesAsync(input, context.CancellationToken);
-            }
+            return await RestoreFilesAsync(input, context.CancellationToken);
+        }
 
-            var destination = RestoreDestination.Resolve(env, input.Request, manifest.BackupId);
-            var entry = new CatalogEntry(manifest, input.Backup.FoundIn) { Signed = input.Backup.Signed };
-            if (RestoreModes.IsMerge(input.Request.Mode))
+        var destination = RestoreDestination.Resolve(env, input.Request, manifest.BackupId);
+        var entry = new CatalogEntry(manifest, input.Backup.FoundIn) { Signed = input.Backup.Signed };
+        if (RestoreModes.IsMerge(input.Request.Mode))
+        {
+            var merged = await new TenantMergeRunner(env).RunAsync(entry, destination, input.Request.ReplaceTenantRows, null, context.CancellationToken);
+            return new RestoreRunSummary(manifest.BackupId, destination.Database, merged.Succeeded, merged.ServedBy,
+                merged.Checks.Count, merged.RowsMerged, merged.Checks.Where(c => !c.Ok).Select(c => c.ToString()).ToList(),
+                false, Math.Round(merged.Duration.TotalSeconds, 2), merged.Error)
             {
-                var merged = await new TenantMergeRunner(env).RunAsync(entry, destination, input.Request.ReplaceTenantRows, null, context.CancellationToken);
-                return new RestoreRunSummary(manifest.BackupId, destination.Database, merged.Succeeded, merged.ServedBy,
-                    merged.Checks.Count, merged.RowsMerged, merged.Checks.Where(c => !c.Ok).Select(c => c.ToString()).ToList(),
-                    false, Math.Round(merged.Duration.TotalSeconds, 2), merged.Error)
-                {
-                    Mode = RestoreModes.Merge,
-                    MergeChecks = merged.Checks,
-                    Warnings = merged.Warnings,
-                };
-            }
-
-            var result = await new RestoreRunner(env).RunAsync(entry, destination, null, context.CancellationToken);
-            return new RestoreRunSummary(manifest.BackupId, destination.Database, result.Succeeded, result.ServedBy,
-                result.ExpectedRowCounts.Count, result.RestoredRowCounts.Values.Sum(),
-                result.Mismatches.Select(m => $"{m.Table}: manifest {m.Expected?.ToString() ?? "-"}, restored {m.Actual?.ToString() ?? "-"}").ToList(),
-                false, Math.Round(result.Duration.TotalSeconds, 2), result.Error)
-            {
-                RolesCreated = result.RolesCreated,
-                RolesNotCreated = result.RolesNotCreated,
+                Mode = RestoreModes.Merge,
+                MergeChecks = merged.Checks,
+                Warnings = merged.Warnings,
             };
-        });
+        }
+
+        var result = await new RestoreRunner(env).RunAsync(entry, destination, null, context.CancellationToken);
+        return new RestoreRunSummary(manifest.BackupId, destination.Database, result.Succeeded, result.ServedBy,
+            result.ExpectedRowCounts.Count, result.RestoredRowCounts.Values.Sum(),
+            result.Mismatches.Select(m => $"{m.Table}: manifest {m.Expected?.ToString() ?? "-"}, restored {m.Actual?.ToString() ?? "-"}").ToList(),
+            false, Math.Round(result.Duration.TotalSeconds, 2), result.Error)
+        {
+            RolesCreated = result.RolesCreated,
+            RolesNotCreated = result.RolesNotCreated,
+        };
+    }
 
     private async Task<RestoreRunSummary> RestoreFilesAsync(RestoreBackupRequest input, CancellationToken ct)
     {

@@ -27,6 +27,7 @@ public static class SettingsCheck
             .Select(g => $"Target name '{g.Key}' is used {g.Count()} times; each target needs a unique Name."));
 
         problems.AddRange(KeyProblems(options.Keys, forBackups));
+        problems.AddRange(options.Retention.Problems(options.Targets.Select(t => t.Name.Trim()).Where(n => n.Length > 0).ToList()));
         return problems;
     }
 

@@ -3,7 +3,9 @@ namespace BackupFunctions.Workflows.Catalog.Postgres;
 /// <summary>The catalog's tables. Idempotent DDL, run under an advisory lock so concurrent hosts do not race.</summary>
 internal static class CatalogSchema
 {
-    public static string Ddl(string schema) => $"""
+    public static string Ddl(string schema) => CoreDdl(schema) + RetentionSchema.Ddl(schema);
+
+    private static string CoreDdl(string schema) => $"""
         CREATE SCHEMA IF NOT EXISTS {schema};
         CREATE TABLE IF NOT EXISTS {schema}.backups (
             backup_id      text PRIMARY KEY,
