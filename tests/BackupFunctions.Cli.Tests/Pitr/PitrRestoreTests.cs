@@ -184,6 +184,57 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     }
 
     [Fact]
+    public async Task Restore_refuses_a_base_manifest_altered_after_it_was_written_and_says_so()
+    {
+        var (config, archive) = await CopyArchiveAsync("tampered-base");
+        var baseDir = Path.Combine(Path.GetDirectoryName(archive)!, "base");
+        var manifestPath = Directory.EnumerateFiles(baseDir, "base-manifest.json", SearchOption.AllDirectories).Single();
+        // An earlier start would make replay begin at the wrong place: the signature must catch it.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
+        json["startLsn"] = "0/1000028";
+        await File.WriteAllTextAsync(manifestPath, json.ToJsonString());
+        var dataDirectory = Path.Combine(env.Root, "restored-tampered");
+        try
+        {
+            var run = await Backupctl.RunAsync(RestoreArgs("latest", dataDirectory, env.NextPort(), config));
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            var error = run.Json.GetProperty("error").GetString();
+            Assert.Contains("No usable base backup", error);
+            Assert.Contains("does not match its signature", error);
+            Assert.False(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")));
+        }
+        finally
+        {
+            await ArchivingCluster.StopAsync(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task Wal_fetch_stops_recovery_on_a_record_altered_after_it_was_written()
+    {
+        var (config, archive) = await CopyArchiveAsync("tampered-wal");
+        var segment = env.BatchSegments[0];
+        var recordPath = Path.Combine(archive, segment + ".json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(recordPath))!;
+        json["archivedAt"] = "2030-01-01T00:00:00+00:00";
+        await File.WriteAllTextAsync(recordPath, json.ToJsonString());
+        var work = Directory.CreateTempSubdirectory("bf-pitr-tampered-").FullName;
+        try
+        {
+            var fetch = await Backupctl.RunAsync("wal", "fetch", "--config", config, "--cache-dir", Path.Combine(work, "cache"), segment, Path.Combine(work, segment));
+
+            Assert.True(fetch.ExitCode == 126, fetch.ToString());
+            Assert.Contains("does not match its signature", fetch.Stderr);
+            Assert.False(File.Exists(Path.Combine(work, segment)));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Base_backup_records_where_replay_starts()
     {
         Assert.True(env.BaseBackup.ExitCode == 0, env.BaseBackup.ToString());
