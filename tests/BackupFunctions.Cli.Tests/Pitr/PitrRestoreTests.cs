@@ -235,6 +235,33 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     }
 
     [Fact]
+    public async Task Wal_retention_lists_the_wal_before_the_base_backup_on_a_dry_run_and_deletes_only_that()
+    {
+        var (config, archive) = await CopyArchiveAsync("retention");
+        var start = env.BaseBackup.Json.GetProperty("manifest").GetProperty("startWalFile").GetString()!;
+        var before = Directory.GetFiles(archive).Order(StringComparer.Ordinal).ToList();
+
+        var dry = await Backupctl.RunAsync("wal", "retention", "--dry-run", "--keep", "1", "--json", "--config", config);
+
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        var plan = dry.Json.GetProperty("targets")[0].GetProperty("plan");
+        Assert.Equal(start, plan.GetProperty("walCutoff").GetString());
+        var deletable = plan.GetProperty("deletableWalFiles").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.NotEmpty(deletable);
+        Assert.All(deletable, f => Assert.True(string.CompareOrdinal(f[..24], start) < 0, f));
+        Assert.Equal(before, Directory.GetFiles(archive).Order(StringComparer.Ordinal).ToList());
+
+        var applied = await Backupctl.RunAsync("wal", "retention", "--keep", "1", "--json", "--config", config);
+
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Equal(deletable.Count, applied.Json.GetProperty("targets")[0].GetProperty("walFilesDeleted").GetInt32());
+        var left = Directory.GetFiles(archive).Select(Path.GetFileName).ToList();
+        Assert.All(deletable, f => Assert.DoesNotContain(f + ".json", left));
+        Assert.All(env.BatchSegments, s => Assert.Contains(s + ".json", left));
+        Assert.Contains(start + ".json", left);
+    }
+
+    [Fact]
     public void Base_backup_records_where_replay_starts()
     {
         Assert.True(env.BaseBackup.ExitCode == 0, env.BaseBackup.ToString());
