@@ -31,7 +31,7 @@ param alwaysReadyInstances int = 1
 @maxLength(45)
 param taskHubName string = 'backupfunctions'
 
-@description('The six schedules (NCRONTAB with seconds, UTC).')
+@description('The schedules (NCRONTAB with seconds, UTC). baseBackup and walArchivingCheck start nothing unless PITR is enabled, which Azure Database for PostgreSQL does not allow (docs/pitr.md).')
 param schedules scheduleSet = {
   fullBackup: '0 0 2 * * *'
   tenantBackup: '0 0 3 * * 0'
@@ -39,6 +39,8 @@ param schedules scheduleSet = {
   integrityCheck: '0 0 * * * *'
   retention: '0 30 4 * * *'
   testRestore: '0 0 5 1 * *'
+  baseBackup: '0 0 1 * * 0'
+  walArchivingCheck: '0 */5 * * * *'
 }
 
 @description('Recovery time objective in minutes: a test restore slower than this raises an alert.')

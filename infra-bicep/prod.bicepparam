@@ -57,6 +57,8 @@ param schedules = {
   integrityCheck: '0 0 * * * *'
   retention: '0 30 4 * * *'
   testRestore: '0 0 5 * * 1'
+  baseBackup: '0 0 1 * * 0'
+  walArchivingCheck: '0 */5 * * * *'
 }
 
 param instanceMemoryMB = 4096

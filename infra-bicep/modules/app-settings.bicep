@@ -102,6 +102,8 @@ func appSettings(input appSettingsInput) object => merge([
     IntegrityCheckSchedule: input.schedules.integrityCheck
     RetentionSchedule: input.schedules.retention
     TestRestoreSchedule: input.schedules.testRestore
+    BaseBackupSchedule: input.schedules.baseBackup
+    WalArchivingCheckSchedule: input.schedules.walArchivingCheck
     // No password: the app signs in with an Entra ID token for its managed identity (Control:Authentication).
     BackupFunctions__Control__ConnectionString: 'Host=${input.control.host};Port=5432;Database=${input.control.database};Username=${input.control.user};SSL Mode=VerifyFull'
     BackupFunctions__Control__Authentication: 'EntraId'

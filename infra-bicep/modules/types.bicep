@@ -55,7 +55,7 @@ type azureBackupTarget = {
 }
 
 @export()
-@description('The six schedules: 6-field NCRONTAB, seconds first, UTC.')
+@description('The schedules: 6-field NCRONTAB, seconds first, UTC.')
 type scheduleSet = {
   fullBackup: string
   tenantBackup: string
@@ -63,4 +63,6 @@ type scheduleSet = {
   integrityCheck: string
   retention: string
   testRestore: string
+  baseBackup: string
+  walArchivingCheck: string
 }

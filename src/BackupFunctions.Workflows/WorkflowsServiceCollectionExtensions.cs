@@ -65,6 +65,8 @@ public static class WorkflowsServiceCollectionExtensions
             .AddOrchestrator(OrchestrationNames.Restore, () => new RestoreOrchestrator(retries))
             .AddOrchestrator(OrchestrationNames.Retention, () => new RetentionOrchestrator(options, retries))
             .AddOrchestrator(OrchestrationNames.DisasterRecovery, () => new DisasterRecoveryOrchestrator(retries, options))
+            .AddOrchestrator(OrchestrationNames.BaseBackup, () => new BaseBackupOrchestrator(options, retries))
+            .AddOrchestrator(OrchestrationNames.WalArchivingCheck, () => new WalArchivingCheckOrchestrator(options, retries))
             .AddBackupActivities();
     }
 
@@ -94,5 +96,8 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<ApplyRetention>()
         .AddActivity<PreflightRestoreTarget>()
         .AddActivity<RunPostChecks>()
-        .AddActivity<CallCutoverWebhook>();
+        .AddActivity<CallCutoverWebhook>()
+        .AddActivity<TakeBaseBackup>()
+        .AddActivity<CheckWalArchiving>()
+        .AddActivity<ApplyPitrRetention>();
 }

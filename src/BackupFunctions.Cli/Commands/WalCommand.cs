@@ -25,6 +25,7 @@ public static class WalCommand
         var command = new Command("wal", "Continuous WAL archiving: archive_command and restore_command for point-in-time recovery.");
         command.Subcommands.Add(CreatePush(global));
         command.Subcommands.Add(CreateFetch(global));
+        command.Subcommands.Add(CreateRetention(global));
         return command;
     }
 
@@ -119,6 +120,48 @@ public static class WalCommand
                 return AbortRecovery;
             }
         });
+        return command;
+    }
+
+    private static Command CreateRetention(GlobalOptions global)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted; delete nothing." };
+        var keep = new Option<int?>("--keep") { Description = "Base backups to keep per WAL target (default: BackupFunctions:Pitr:KeepBaseBackups)." };
+        var command = new Command("retention",
+            "WAL-aware retention: keep the newest base backups and every WAL file from the oldest kept one's start on; delete older base backups and WAL.")
+        {
+            dryRun, keep,
+        };
+        command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
+        {
+            var env = ctx.CreateEnvironment(forBackups: false, usesStaging: false);
+            if (parse.GetValue(keep) is { } n) env.Options.Pitr.KeepBaseBackups = n;
+            if (env.Options.Pitr.KeepBaseBackups < 1)
+                throw new UsageException("Say how many base backups to keep: --keep N (1 or more) or BackupFunctions:Pitr:KeepBaseBackups.");
+            var retention = new PitrRetention(env);
+            var results = new List<PitrRetentionResult>();
+            foreach (var target in WalTargets.Select(env))
+                results.Add(await retention.ApplyAsync(target, parse.GetValue(dryRun), ct));
+
+            if (ctx.Output.Json)
+            {
+                ctx.Output.WriteJson(new { ok = results.All(r => r.Plan.Blocked is null), dryRun = parse.GetValue(dryRun), targets = results });
+            }
+            else
+            {
+                foreach (var r in results)
+                {
+                    var p = r.Plan;
+                    var verb = r.DryRun ? "would delete" : "deleted";
+                    System.Console.Out.WriteLine($"{p.Target}: keeps {string.Join(", ", p.KeptBaseBackups)}; WAL from {p.WalCutoff ?? "(all)"} on ({p.WalFilesKept} file(s))");
+                    if (p.Blocked is not null) System.Console.Out.WriteLine($"  skipped: {p.Blocked}");
+                    foreach (var id in p.DeletableBaseBackups) System.Console.Out.WriteLine($"  {verb} base backup {id}");
+                    foreach (var f in p.DeletableWalFiles) System.Console.Out.WriteLine($"  {verb} WAL {f}");
+                }
+            }
+
+            return results.All(r => r.Plan.Blocked is null) ? ExitCodes.Success : ExitCodes.Failed;
+        }));
         return command;
     }
 }

@@ -58,6 +58,15 @@ public sealed class StartFunctions(BackupFunctionsOptions options, ILogger<Start
         return await StartAsync(request, client, StartPlanner.DisasterRecovery(body), context.CancellationToken);
     }
 
+    [Function("StartBaseBackup")]
+    public async Task<HttpResponseData> StartBaseBackup(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "basebackups")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        var body = await RequestBody.ReadTextAsync(request.Body, context.CancellationToken);
+        return await StartAsync(request, client, StartPlanner.BaseBackup(body, options), context.CancellationToken);
+    }
+
     private async Task<HttpResponseData> StartAsync(HttpRequestData request, DurableTaskClient client, StartDecision decision, CancellationToken ct)
     {
         if (decision.Plan is not { } plan)

@@ -6,7 +6,7 @@ using BackupFunctions.Workflows.Orchestrations;
 namespace BackupFunctions.Functions.Http;
 
 /// <summary>
-/// The request mapping of the three start routes (docs/http-api.md), without I/O: parse the body strictly,
+/// The request mapping of the start routes (docs/http-api.md), without I/O: parse the body strictly,
 /// validate it with the Workflows' <see cref="RequestValidator"/>, and pick the orchestration.
 /// </summary>
 public static class StartPlanner
@@ -34,6 +34,11 @@ public static class StartPlanner
     public static StartDecision DisasterRecovery(string? body) =>
         Plan<DisasterRecoveryRequest>(body, emptyMeansDefault: false, RequestValidator.Validate, request =>
             new StartPlan(OrchestrationNames.DisasterRecovery, request, "dr-"));
+
+    /// <summary>POST /api/basebackups. An empty body is the base backup of the configured cluster.</summary>
+    public static StartDecision BaseBackup(string? body, BackupFunctionsOptions options) =>
+        Plan<BaseBackupRequest>(body, emptyMeansDefault: true, r => RequestValidator.Validate(r, options), request =>
+            new StartPlan(OrchestrationNames.BaseBackup, request, "basebackup-"));
 
     private static StartDecision Plan<T>(string? body, bool emptyMeansDefault, Func<T, IReadOnlyList<string>> validate, Func<T, StartPlan> plan)
         where T : class, new()

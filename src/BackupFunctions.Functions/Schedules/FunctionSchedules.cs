@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace BackupFunctions.Functions.Schedules;
 
 /// <summary>
-/// The product's six schedules (<see cref="ScheduleName"/>), each read from its app setting (<c>FullBackupSchedule</c>,
+/// The product's schedules (<see cref="ScheduleName"/>), each read from its app setting (<c>FullBackupSchedule</c>,
 /// ...) over the default, and mapped to the orchestration and the units it starts. The timer trigger reads the same
 /// setting, so the due time computed here is the one the host fired for.
 /// </summary>

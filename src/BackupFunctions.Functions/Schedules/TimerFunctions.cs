@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace BackupFunctions.Functions.Schedules;
 
 /// <summary>
-/// The six schedules as timer functions. Each schedule is an app setting (<c>FullBackupSchedule</c>, ... 6-field
+/// The schedules as timer functions. Each schedule is an app setting (<c>FullBackupSchedule</c>, ... 6-field
 /// NCRONTAB, UTC). The host's timer is a singleton and, with its monitor, fires once for a due time missed while
 /// the app was down; the instance id (schedule + due time + unit) makes a repeated firing start nothing.
 /// Disable one with the app setting <c>AzureWebJobs.FullBackupTimer.Disabled=true</c>.
@@ -36,6 +36,14 @@ public sealed class TimerFunctions(FunctionSchedules schedules, ScheduledRunStar
     [Function("TestRestoreTimer")]
     public Task TestRestoreTimer([TimerTrigger("%TestRestoreSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         FireAsync(ScheduleName.TestRestore, timer, client, context.CancellationToken);
+
+    [Function("BaseBackupTimer")]
+    public Task BaseBackupTimer([TimerTrigger("%BaseBackupSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        FireAsync(ScheduleName.BaseBackup, timer, client, context.CancellationToken);
+
+    [Function("WalArchivingCheckTimer")]
+    public Task WalArchivingCheckTimer([TimerTrigger("%WalArchivingCheckSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        FireAsync(ScheduleName.WalArchivingCheck, timer, client, context.CancellationToken);
 
     private async Task FireAsync(string name, TimerInfo timer, DurableTaskClient client, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Integrity;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Operations;
+using BackupFunctions.Workflows.Pitr;
 using Microsoft.Azure.Functions.Worker;
 
 namespace BackupFunctions.Functions.Workflows;
@@ -113,4 +114,16 @@ public static class ActivityFunctions
     [Function(nameof(CallCutoverWebhook))]
     public static Task<CutoverResult> RunCallCutoverWebhook([ActivityTrigger] DisasterRecoveryReport input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<CallCutoverWebhook, DisasterRecoveryReport, CutoverResult>(input, function);
+
+    [Function(nameof(TakeBaseBackup))]
+    public static Task<TakeBaseBackupResult> RunTakeBaseBackup([ActivityTrigger] TakeBaseBackupRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<TakeBaseBackup, TakeBaseBackupRequest, TakeBaseBackupResult>(input, function);
+
+    [Function(nameof(CheckWalArchiving))]
+    public static Task<WalArchivingReport> RunCheckWalArchiving([ActivityTrigger] CheckWalArchivingRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<CheckWalArchiving, CheckWalArchivingRequest, WalArchivingReport>(input, function);
+
+    [Function(nameof(ApplyPitrRetention))]
+    public static Task<PitrRetentionResult> RunApplyPitrRetention([ActivityTrigger] PitrRetentionRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<ApplyPitrRetention, PitrRetentionRequest, PitrRetentionResult>(input, function);
 }

@@ -1,6 +1,7 @@
 using BackupFunctions.Workflows.Activities;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Orchestrations;
+using BackupFunctions.Workflows.Pitr;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -43,4 +44,12 @@ public static class OrchestratorFunctions
     [Function(OrchestrationNames.DisasterRecovery)]
     public static Task<DisasterRecoveryReport> DisasterRecovery([OrchestrationTrigger] TaskOrchestrationContext context, FunctionContext function) =>
         WorkflowInvoker.RunOrchestratorAsync<DisasterRecoveryOrchestrator, DisasterRecoveryRequest, DisasterRecoveryReport>(context, function);
+
+    [Function(OrchestrationNames.BaseBackup)]
+    public static Task<BaseBackupRunSummary> BaseBackup([OrchestrationTrigger] TaskOrchestrationContext context, FunctionContext function) =>
+        WorkflowInvoker.RunOrchestratorAsync<BaseBackupOrchestrator, BaseBackupRequest?, BaseBackupRunSummary>(context, function);
+
+    [Function(OrchestrationNames.WalArchivingCheck)]
+    public static Task<WalArchivingReport?> WalArchivingCheck([OrchestrationTrigger] TaskOrchestrationContext context, FunctionContext function) =>
+        WorkflowInvoker.RunOrchestratorAsync<WalArchivingCheckOrchestrator, object?, WalArchivingReport?>(context, function);
 }

@@ -17,6 +17,7 @@ internal static class ProductEndpoints
         api.MapGet("/backups/{backupId}", CatalogHandlers.GetBackupAsync);
         api.MapPost("/restores", StartRestoreHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/dr", StartDisasterRecoveryHandler.HandleAsync).RequireAdminKey();
+        api.MapPost("/basebackups", StartBaseBackupHandler.HandleAsync);
         api.MapGet("/restores", CatalogHandlers.ListRestoresAsync);
         api.MapGet("/alerts", CatalogHandlers.ListAlertsAsync);
         api.MapPost("/alerts/{alertId}/ack", CatalogHandlers.AcknowledgeAlertAsync).RequireAdminKey();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 namespace BackupFunctions.Host.Schedules;
 
 /// <summary>
-/// The product's six schedules, each read from "BackupFunctions:Schedules:{Name}" over the DESIGN.md defaults, and
+/// The product's schedules, each read from "BackupFunctions:Schedules:{Name}" over the DESIGN.md defaults, and
 /// mapped to the orchestration it starts. Parsed once at start-up, so a bad expression stops the host with a
 /// message instead of silently never firing.
 /// </summary>

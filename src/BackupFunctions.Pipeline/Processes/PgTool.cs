@@ -7,4 +7,6 @@ public enum PgTool
     PgRestore,
     Psql,
     PgDumpAll,
+    /// <summary>Base backups for point-in-time recovery (a replication connection; the dbname is ignored).</summary>
+    PgBaseBackup,
 }

@@ -9,6 +9,7 @@ public static class PgToolNames
         PgTool.PgRestore => "pg_restore",
         PgTool.Psql => "psql",
         PgTool.PgDumpAll => "pg_dumpall",
+        PgTool.PgBaseBackup => "pg_basebackup",
         _ => throw new ArgumentOutOfRangeException(nameof(tool)),
     };
 }

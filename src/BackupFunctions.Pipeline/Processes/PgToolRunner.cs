@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BackupFunctions.Pipeline.Processes;
 
 /// <summary>
-/// Starts pg_dump, pg_restore, psql and pg_dumpall. The connection is passed as a libpq conninfo
+/// Starts pg_dump, pg_restore, psql, pg_dumpall and pg_basebackup. The connection is passed as a libpq conninfo
 /// in --dbname (host, port, user, database; never the password) and the password in the child's
 /// PGPASSWORD, or, when the connection has none, from the password file libpq finds (PGPASSFILE or
 /// ~/.pgpass). The child's environment is <see cref="ChildEnvironment"/>'s allow-list, so neither a
@@ -53,7 +53,7 @@ public sealed partial class PgToolRunner
         {
             if (connection.Password is { Length: > 0 } pw) psi.Environment["PGPASSWORD"] = pw;
             psi.Environment["PGCONNECT_TIMEOUT"] = connection.ConnectTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            // All four programs accept a conninfo string in --dbname, which also copes with odd database names.
+            // All five programs accept a conninfo string in --dbname, which also copes with odd database names.
             psi.ArgumentList.Add("--dbname=" + connection.ToConnInfo());
             psi.ArgumentList.Add("--no-password");
         }

@@ -12,6 +12,12 @@ public sealed class PitrOptions
     /// </summary>
     public string Cluster { get; set; } = "main";
 
+    /// <summary>
+    /// WAL archiving to <c>backupctl wal push</c> is set up for the source: the BaseBackup schedule and
+    /// POST /api/basebackups run only then. The CLI (wal push/fetch, basebackup, restore --pitr) does not need it.
+    /// </summary>
+    public bool Enabled { get; set; }
+
     /// <summary>Targets that receive WAL and base backups; empty means every configured target.</summary>
     public List<string> WalTargets { get; set; } = [];
 
@@ -30,6 +36,18 @@ public sealed class PitrOptions
     /// <summary>Where <c>wal fetch</c> keeps prefetched segments; default a folder in the temp directory per cluster.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>
+    /// PITR retention: keep this many newest base backups per WAL target, and all WAL from the oldest kept one's start
+    /// segment on; older base backups and WAL are deleted after each scheduled base backup. 0 (the default) deletes nothing.
+    /// </summary>
+    public int KeepBaseBackups { get; set; }
+
+    /// <summary>The archiving check alerts when more finished segments than this wait to be archived (or a WAL target lacks that many).</summary>
+    public int MaxPendingSegments { get; set; } = 4;
+
+    /// <summary>The archiving check alerts when segments wait and nothing was archived for this long.</summary>
+    public TimeSpan MaxArchiveDelay { get; set; } = TimeSpan.FromMinutes(15);
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Cluster) || !Cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || Cluster.StartsWith('.'))
@@ -40,5 +58,11 @@ public sealed class PitrOptions
             yield return "BackupFunctions:Pitr:PrefetchSegments must be between 0 and 64.";
         if (WalSegmentSizeMiB < 1 || WalSegmentSizeMiB > 1024 || (WalSegmentSizeMiB & (WalSegmentSizeMiB - 1)) != 0)
             yield return "BackupFunctions:Pitr:WalSegmentSizeMiB must be a power of two between 1 and 1024 (PostgreSQL's wal_segment_size).";
+        if (MaxPendingSegments < 1)
+            yield return "BackupFunctions:Pitr:MaxPendingSegments must be 1 or more.";
+        if (MaxArchiveDelay <= TimeSpan.Zero)
+            yield return "BackupFunctions:Pitr:MaxArchiveDelay must be a positive time span (e.g. \"00:15:00\").";
+        if (KeepBaseBackups < 0)
+            yield return "BackupFunctions:Pitr:KeepBaseBackups must be 0 (keep everything) or more.";
     }
 }

@@ -11,4 +11,6 @@ public static class OrchestrationNames
     public const string Restore = "RestoreOrchestrator";
     public const string Retention = "RetentionOrchestrator";
     public const string DisasterRecovery = "DisasterRecoveryOrchestrator";
+    public const string BaseBackup = "BaseBackupOrchestrator";
+    public const string WalArchivingCheck = "WalArchivingCheckOrchestrator";
 }

@@ -2,7 +2,7 @@ using BackupFunctions.Targets;
 
 namespace BackupFunctions.Workflows.Pitr;
 
-/// <summary>The base backups the WAL targets hold, read from their base-manifest.json files alone.</summary>
+/// <summary>The base backups the WAL targets hold, read from their base-manifest.json files alone (signatures checked).</summary>
 public static class BaseBackupCatalog
 {
     public static async Task<IReadOnlyList<BaseBackupManifest>> ListAsync(BackupEnvironment env, CancellationToken ct)
@@ -12,26 +12,40 @@ public static class BaseBackupCatalog
         var errors = new List<string>();
         foreach (var target in WalTargets.Select(env))
         {
+            var keys = new List<string>();
             try
             {
                 await foreach (var item in target.ListAsync(PitrKeys.BasePrefix(cluster), ct))
                 {
-                    if (!item.Key.EndsWith("/" + PitrKeys.BaseManifestFileName, StringComparison.Ordinal)) continue;
-                    await using var stream = await target.OpenReadAsync(item.Key, null, ct);
-                    using var buffer = new MemoryStream();
-                    await stream.CopyToAsync(buffer, ct);
-                    var manifest = PitrJson.Deserialize<BaseBackupManifest>(buffer.ToArray(), $"{item.Key} in '{target.Name}'");
-                    found.TryAdd(manifest.BackupId, manifest);
+                    if (item.Key.EndsWith("/" + PitrKeys.BaseManifestFileName, StringComparison.Ordinal)) keys.Add(item.Key);
                 }
             }
-            catch (Exception e) when (e is TargetException or FormatException)
+            catch (TargetException e)
             {
                 errors.Add($"{target.Name}: {e.Message}");
+                continue;
+            }
+
+            foreach (var key in keys)
+            {
+                try
+                {
+                    await using var stream = await target.OpenReadAsync(key, null, ct);
+                    using var buffer = new MemoryStream();
+                    await stream.CopyToAsync(buffer, ct);
+                    // A manifest that fails its signature is skipped, not fatal: another target's copy of it, or another backup, still serves.
+                    var manifest = PitrSignatures.ReadBaseManifest(buffer.ToArray(), env.Keys, $"{key} in '{target.Name}'");
+                    found.TryAdd(manifest.BackupId, manifest);
+                }
+                catch (Exception e) when (e is TargetException or FormatException)
+                {
+                    errors.Add(e is FormatException ? e.Message : $"{target.Name}: {key}: {e.Message}");
+                }
             }
         }
 
         if (found.Count == 0 && errors.Count > 0)
-            throw new PitrException($"No WAL target could be listed: {string.Join("; ", errors)}");
+            throw new PitrException($"No usable base backup in the WAL targets: {string.Join("; ", errors)}");
         return found.Values.OrderBy(m => m.CompletedAt).ToList();
     }
 

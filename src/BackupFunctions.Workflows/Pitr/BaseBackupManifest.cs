@@ -1,4 +1,5 @@
 using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Manifests;
 
 namespace BackupFunctions.Workflows.Pitr;
 
@@ -9,7 +10,8 @@ namespace BackupFunctions.Workflows.Pitr;
 /// </summary>
 public sealed record BaseBackupManifest
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: signed (<see cref="Signature"/>, docs/pitr.md). 1 was unsigned and is refused on read.</summary>
+    public const int CurrentVersion = 2;
 
     public int Version { get; init; } = CurrentVersion;
     public required string BackupId { get; init; }
@@ -34,4 +36,6 @@ public sealed record BaseBackupManifest
     public required string ArtifactKey { get; init; }
     /// <summary>The targets the artifact was written to before this manifest.</summary>
     public IReadOnlyList<string> Targets { get; init; } = [];
+    /// <summary>HMAC over every other field (<see cref="PitrSignatures"/>), with a subkey of the key <see cref="KeyId"/>.</summary>
+    public ManifestSignature? Signature { get; init; }
 }

@@ -22,7 +22,7 @@ public sealed class BaseBackupRunner(BackupEnvironment env)
         var targets = WalTargets.Select(env);
         var source = env.Source();
         var versionNum = await ServerVersionNumAsync(source.ToNpgsqlConnectionString(), ct);
-        var bin = env.Tools.Locator.ForServer(versionNum / 10000)?.BinDirectory ?? env.Tools.Locator.Default.BinDirectory;
+        var client = env.Tools.Locator.ForServer(versionNum / 10000) ?? env.Tools.Locator.Default;
         var startedAt = DateTimeOffset.UtcNow;
         var backupId = PitrKeys.NewBaseBackupId(startedAt);
         Directory.CreateDirectory(env.Options.StagingDirectory);
@@ -30,8 +30,8 @@ public sealed class BaseBackupRunner(BackupEnvironment env)
         try
         {
             progress?.Report($"pg_basebackup of {source.Host}:{source.Port} (server {versionNum}) starting");
-            using var process = PgBaseBackupProcess.Start(bin, source, "backupfunctions " + backupId);
-            var captured = new PrefixCapturingStream(process.Output, LabelPrefixBytes);
+            await using var process = PgBaseBackupProcess.Start(env.Tools, client, source, "backupfunctions " + backupId);
+            var captured = new PrefixCapturingStream(process.StandardOutput, LabelPrefixBytes);
             ArtifactEncodeResult encoded;
             await using (var output = new FileStream(staging, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
@@ -39,7 +39,7 @@ public sealed class BaseBackupRunner(BackupEnvironment env)
                 {
                     Compression = env.Options.Compression.Kind,
                     CompressionLevel = env.Options.Compression.Level,
-                }, process.WaitForSuccessAsync, null, ct, process.Kill);
+                }, token => process.WaitForSuccessAsync(token), null, ct, process.Kill);
                 output.Flush(flushToDisk: true);
             }
 
@@ -71,7 +71,7 @@ public sealed class BaseBackupRunner(BackupEnvironment env)
             if (manifest.Targets.Count == 0)
                 throw new PitrException($"The base backup reached no target: {string.Join("; ", outcomes.Select(o => $"{o.Target}: {o.Error}"))}");
 
-            var json = PitrJson.Serialize(manifest);
+            var json = PitrSignatures.Sign(manifest, env.Keys);
             var final = await Task.WhenAll(targets.Select(async t =>
             {
                 var uploaded = outcomes.First(o => o.Target == t.Name);

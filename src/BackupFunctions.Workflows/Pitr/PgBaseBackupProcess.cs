@@ -1,95 +1,24 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using BackupFunctions.Pipeline.Processes;
 
 namespace BackupFunctions.Workflows.Pitr;
 
 /// <summary>
-/// pg_basebackup writing one tar of the data directory to stdout (<c>-D - -Ft -X none</c>: the WAL
-/// comes from the archive). The password travels in PGPASSWORD, never on the command line; other
-/// PG* variables are removed so the environment cannot point it at another server.
+/// Starts pg_basebackup writing one tar of the data directory to stdout (<c>-D - -Ft -X none</c>:
+/// the WAL comes from the archive). It runs through <see cref="PgToolRunner"/> like every other client
+/// program, so it gets the same allow-listed environment, password in PGPASSWORD, connect timeout and
+/// stderr classification (a "pg_basebackup: error:" line fails the run whatever the exit code).
 /// </summary>
-public sealed class PgBaseBackupProcess : IDisposable
+public static class PgBaseBackupProcess
 {
-    private const int MaxStderrChars = 16_000;
-    private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
-    private readonly Task _stderrPump;
+    public const string ApplicationName = "backupfunctions-basebackup";
 
-    private PgBaseBackupProcess(Process process)
+    /// <param name="client">The client matching the server's major version (pg_basebackup refuses other majors).</param>
+    public static PgToolProcess Start(PgToolRunner runner, PgClientInstallation client, PgConnectionInfo source, string label)
     {
-        _process = process;
-        _stderrPump = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync() is { } line)
-            {
-                lock (_stderr)
-                {
-                    if (_stderr.Length < MaxStderrChars) _stderr.AppendLine(line);
-                }
-            }
-        });
+        if (!client.Has(PgTool.PgBaseBackup))
+            throw new PitrException($"{client.PathOf(PgTool.PgBaseBackup)} does not exist: install the PostgreSQL client of the server's major version, or set BackupFunctions:Source:PgBinDirectory.");
+        // A replication connection ignores the database; the application name shows it in pg_stat_replication.
+        return runner.Start(PgTool.PgBaseBackup, source with { ApplicationName = ApplicationName },
+            ["--pgdata=-", "--format=tar", "--wal-method=none", "--checkpoint=fast", "--label=" + label], client: client);
     }
-
-    public Stream Output => _process.StandardOutput.BaseStream;
-
-    public static PgBaseBackupProcess Start(string binDirectory, PgConnectionInfo source, string label)
-    {
-        var exe = Path.Combine(binDirectory, "pg_basebackup");
-        if (!File.Exists(exe))
-            throw new PitrException($"{exe} does not exist: install the PostgreSQL client of the server's major version, or set BackupFunctions:Source:PgBinDirectory.");
-        var psi = new ProcessStartInfo(exe)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        // Like pg_dump: an allow-listed environment, so no key-encryption key or target secret reaches it.
-        ChildEnvironment.Apply(psi.Environment);
-        if (source.Password is { Length: > 0 } pw) psi.Environment["PGPASSWORD"] = pw;
-        psi.ArgumentList.Add("--dbname=" + string.Create(CultureInfo.InvariantCulture,
-            $"host='{Quote(source.Host)}' port={source.Port} user='{Quote(source.Username)}' connect_timeout={source.ConnectTimeoutSeconds} application_name='backupfunctions-basebackup'"));
-        foreach (var a in new[] { "--no-password", "--pgdata=-", "--format=tar", "--wal-method=none", "--checkpoint=fast", "--label=" + label })
-            psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new PitrException($"Could not start {exe}.");
-        process.StandardInput.Close();
-        return new PgBaseBackupProcess(process);
-    }
-
-    /// <summary>Waits for the exit; throws with pg_basebackup's own words when it failed.</summary>
-    public async Task WaitForSuccessAsync(CancellationToken ct)
-    {
-        await _process.WaitForExitAsync(ct);
-        await _stderrPump;
-        if (_process.ExitCode != 0)
-            throw new PitrException($"pg_basebackup exited with {_process.ExitCode}: {Stderr.Trim()}");
-    }
-
-    public string Stderr
-    {
-        get { lock (_stderr) return _stderr.ToString(); }
-    }
-
-    public void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    public void Dispose()
-    {
-        Kill();
-        _process.Dispose();
-    }
-
-    private static string Quote(string value) => value.Replace("\\", "\\\\").Replace("'", "\\'");
 }

@@ -60,7 +60,7 @@ public sealed class WalFetcher(BackupEnvironment env, string? cacheDirectory = n
         {
             try
             {
-                var record = await WalRecords.TryReadAsync(target, _cluster, walFile, ct);
+                var record = await WalRecords.TryReadAsync(target, _cluster, walFile, env.Keys, ct);
                 if (record is null) continue;
                 return (await DecodeAsync(target, record, ct), target.Name);
             }

@@ -49,6 +49,22 @@ public static partial class WalFileName
         return result;
     }
 
+    /// <summary>
+    /// The segment a name archived by PostgreSQL is about: itself, or the one a backup history file (…​.backup) or a
+    /// partial segment names; null for a timeline history file or anything else.
+    /// </summary>
+    public static string? SegmentOf(string? archived) =>
+        archived is { Length: >= 24 } && IsValid(archived) && IsSegment(archived[..24]) ? archived[..24] : null;
+
+    /// <summary>The position of a segment on its timeline (log × segments per log + segment), for counting the segments between two.</summary>
+    public static long SegmentNumber(string segment, int segmentSizeMiB = 16)
+    {
+        if (!IsSegment(segment)) throw new ArgumentException($"'{segment}' is not a WAL segment name (24 hex digits).", nameof(segment));
+        var log = uint.Parse(segment.AsSpan(8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var seg = uint.Parse(segment.AsSpan(16, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return (long)log * (0x1_0000_0000L / ((long)segmentSizeMiB << 20)) + seg;
+    }
+
     [GeneratedRegex(@"^([0-9A-F]{24}(\.partial|\.[0-9A-F]{8}\.backup)?|[0-9A-F]{8}\.history)$")]
     private static partial Regex Pattern();
 

@@ -43,7 +43,7 @@ public sealed class WalPusher(BackupEnvironment env)
     {
         try
         {
-            var existing = await WalRecords.TryReadAsync(target, _cluster, walFile, ct);
+            var existing = await WalRecords.TryReadAsync(target, _cluster, walFile, env.Keys, ct);
             if (existing is not null)
             {
                 if (!string.Equals(existing.PlainSha256, plainSha, StringComparison.OrdinalIgnoreCase))
@@ -75,7 +75,7 @@ public sealed class WalPusher(BackupEnvironment env)
                     $"'{target.Name}' reports {(stored is null ? "no object" : $"{stored.Size} bytes")} after the upload of {bytes.LongLength} bytes.");
             }
 
-            await using (var json = new MemoryStream(PitrJson.Serialize(record), writable: false))
+            await using (var json = new MemoryStream(PitrSignatures.Sign(record, env.Keys), writable: false))
             {
                 await target.PutAsync(PitrKeys.WalRecord(_cluster, walFile), json, new PutOptions { ContentType = "application/json" }, ct);
             }

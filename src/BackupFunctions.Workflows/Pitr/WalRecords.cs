@@ -1,12 +1,14 @@
+using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Targets;
 
 namespace BackupFunctions.Workflows.Pitr;
 
-/// <summary>Reads the record (.json) of an archived WAL file from one target.</summary>
+/// <summary>Reads the record (.json) of an archived WAL file from one target, its signature checked.</summary>
 public static class WalRecords
 {
     /// <summary>The record, or null when the target has none under this name.</summary>
-    public static async Task<WalSegmentRecord?> TryReadAsync(IBackupTarget target, string cluster, string walFile, CancellationToken ct)
+    /// <exception cref="FormatException">Unreadable, or its signature is missing or does not verify (an <see cref="Pipeline.Manifests.InvalidManifestException"/>).</exception>
+    public static async Task<WalSegmentRecord?> TryReadAsync(IBackupTarget target, string cluster, string walFile, KeyRing keys, CancellationToken ct)
     {
         byte[] bytes;
         try
@@ -21,7 +23,7 @@ public static class WalRecords
             return null;
         }
 
-        var record = PitrJson.Deserialize<WalSegmentRecord>(bytes, $"The record of {walFile} in '{target.Name}'");
+        var record = PitrSignatures.ReadWalRecord(bytes, keys, $"The record of {walFile} in '{target.Name}'");
         if (record.WalFile != walFile)
             throw new FormatException($"The record of {walFile} in '{target.Name}' names {record.WalFile}; the archive was tampered with or mis-copied.");
         return record;

@@ -12,6 +12,8 @@ public static class ScheduleName
     public const string IntegrityCheck = "IntegrityCheck";
     public const string Retention = "Retention";
     public const string TestRestore = "TestRestore";
+    public const string BaseBackup = "BaseBackup";
+    public const string WalArchivingCheck = "WalArchivingCheck";
 
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -21,6 +23,10 @@ public static class ScheduleName
         [IntegrityCheck] = "0 0 * * * *",
         [Retention] = "0 30 4 * * *",
         [TestRestore] = "0 0 5 1 * *",
+        // Weekly: recovery replays at most a week of WAL, and WAL retention can free what is older than the oldest kept one.
+        [BaseBackup] = "0 0 1 * * 0",
+        // Every 5 minutes: an alert within minutes of archiving stopping, while the RPO is still minutes.
+        [WalArchivingCheck] = "0 */5 * * * *",
     };
 
     /// <summary>The configured expression, trimmed, or the default when the setting is missing or blank.</summary>

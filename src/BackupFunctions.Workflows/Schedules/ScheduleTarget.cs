@@ -15,6 +15,9 @@ public sealed record ScheduleTarget(string Orchestration, Func<BackupFunctionsOp
         ScheduleName.IntegrityCheck => new(OrchestrationNames.VerifyIntegrity, _ => [new ScheduledUnit(null, new VerifyIntegrityRequest())]),
         ScheduleName.Retention => new(OrchestrationNames.Retention, _ => [new ScheduledUnit(null, null)]),
         ScheduleName.TestRestore => new(OrchestrationNames.TestRestore, o => PerDatabase(o, db => new RestoreRequest { BackupId = "latest", Database = db })),
+        // Nothing to start until WAL archiving is set up: a base backup without the WAL after it restores nothing.
+        ScheduleName.BaseBackup => new(OrchestrationNames.BaseBackup, o => o.Pitr.Enabled ? [new ScheduledUnit(null, new BaseBackupRequest())] : []),
+        ScheduleName.WalArchivingCheck => new(OrchestrationNames.WalArchivingCheck, o => o.Pitr.Enabled ? [new ScheduledUnit(null, null)] : []),
         _ => throw new InvalidOperationException($"Schedule '{scheduleName}' has no orchestration."),
     };
 

@@ -184,6 +184,84 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     }
 
     [Fact]
+    public async Task Restore_refuses_a_base_manifest_altered_after_it_was_written_and_says_so()
+    {
+        var (config, archive) = await CopyArchiveAsync("tampered-base");
+        var baseDir = Path.Combine(Path.GetDirectoryName(archive)!, "base");
+        var manifestPath = Directory.EnumerateFiles(baseDir, "base-manifest.json", SearchOption.AllDirectories).Single();
+        // An earlier start would make replay begin at the wrong place: the signature must catch it.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
+        json["startLsn"] = "0/1000028";
+        await File.WriteAllTextAsync(manifestPath, json.ToJsonString());
+        var dataDirectory = Path.Combine(env.Root, "restored-tampered");
+        try
+        {
+            var run = await Backupctl.RunAsync(RestoreArgs("latest", dataDirectory, env.NextPort(), config));
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            var error = run.Json.GetProperty("error").GetString();
+            Assert.Contains("No usable base backup", error);
+            Assert.Contains("does not match its signature", error);
+            Assert.False(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")));
+        }
+        finally
+        {
+            await ArchivingCluster.StopAsync(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task Wal_fetch_stops_recovery_on_a_record_altered_after_it_was_written()
+    {
+        var (config, archive) = await CopyArchiveAsync("tampered-wal");
+        var segment = env.BatchSegments[0];
+        var recordPath = Path.Combine(archive, segment + ".json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(recordPath))!;
+        json["archivedAt"] = "2030-01-01T00:00:00+00:00";
+        await File.WriteAllTextAsync(recordPath, json.ToJsonString());
+        var work = Directory.CreateTempSubdirectory("bf-pitr-tampered-").FullName;
+        try
+        {
+            var fetch = await Backupctl.RunAsync("wal", "fetch", "--config", config, "--cache-dir", Path.Combine(work, "cache"), segment, Path.Combine(work, segment));
+
+            Assert.True(fetch.ExitCode == 126, fetch.ToString());
+            Assert.Contains("does not match its signature", fetch.Stderr);
+            Assert.False(File.Exists(Path.Combine(work, segment)));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Wal_retention_lists_the_wal_before_the_base_backup_on_a_dry_run_and_deletes_only_that()
+    {
+        var (config, archive) = await CopyArchiveAsync("retention");
+        var start = env.BaseBackup.Json.GetProperty("manifest").GetProperty("startWalFile").GetString()!;
+        var before = Directory.GetFiles(archive).Order(StringComparer.Ordinal).ToList();
+
+        var dry = await Backupctl.RunAsync("wal", "retention", "--dry-run", "--keep", "1", "--json", "--config", config);
+
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        var plan = dry.Json.GetProperty("targets")[0].GetProperty("plan");
+        Assert.Equal(start, plan.GetProperty("walCutoff").GetString());
+        var deletable = plan.GetProperty("deletableWalFiles").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.NotEmpty(deletable);
+        Assert.All(deletable, f => Assert.True(string.CompareOrdinal(f[..24], start) < 0, f));
+        Assert.Equal(before, Directory.GetFiles(archive).Order(StringComparer.Ordinal).ToList());
+
+        var applied = await Backupctl.RunAsync("wal", "retention", "--keep", "1", "--json", "--config", config);
+
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Equal(deletable.Count, applied.Json.GetProperty("targets")[0].GetProperty("walFilesDeleted").GetInt32());
+        var left = Directory.GetFiles(archive).Select(Path.GetFileName).ToList();
+        Assert.All(deletable, f => Assert.DoesNotContain(f + ".json", left));
+        Assert.All(env.BatchSegments, s => Assert.Contains(s + ".json", left));
+        Assert.Contains(start + ".json", left);
+    }
+
+    [Fact]
     public void Base_backup_records_where_replay_starts()
     {
         Assert.True(env.BaseBackup.ExitCode == 0, env.BaseBackup.ToString());

@@ -24,6 +24,8 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "IntegrityCheckTimer", "%IntegrityCheckSchedule%" },
         { "RetentionTimer", "%RetentionSchedule%" },
         { "TestRestoreTimer", "%TestRestoreSchedule%" },
+        { "BaseBackupTimer", "%BaseBackupSchedule%" },
+        { "WalArchivingCheckTimer", "%WalArchivingCheckSchedule%" },
     };
 
     /// <summary>docs/http-api.md: restores, DR and acknowledging an alert need the admin key; health needs none.</summary>
@@ -32,6 +34,7 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "StartBackup", "post", "backups", "function", true },
         { "StartRestore", "post", "restores", "admin", true },
         { "StartDisasterRecovery", "post", "dr", "admin", true },
+        { "StartBaseBackup", "post", "basebackups", "function", true },
         { "ListBackups", "get", "backups", "function", false },
         { "GetBackup", "get", "backups/{backupId}", "function", false },
         { "ListRestores", "get", "restores", "function", false },

@@ -24,6 +24,8 @@ public sealed class FunctionSchedulesTests
     [InlineData("IntegrityCheck", "IntegrityCheckTimer", "IntegrityCheckSchedule", OrchestrationNames.VerifyIntegrity)]
     [InlineData("Retention", "RetentionTimer", "RetentionSchedule", OrchestrationNames.Retention)]
     [InlineData("TestRestore", "TestRestoreTimer", "TestRestoreSchedule", OrchestrationNames.TestRestore)]
+    [InlineData("BaseBackup", "BaseBackupTimer", "BaseBackupSchedule", OrchestrationNames.BaseBackup)]
+    [InlineData("WalArchivingCheck", "WalArchivingCheckTimer", "WalArchivingCheckSchedule", OrchestrationNames.WalArchivingCheck)]
     public void Each_schedule_names_its_timer_setting_and_orchestration(string name, string function, string setting, string orchestration)
     {
         var schedule = Defaults()[name];

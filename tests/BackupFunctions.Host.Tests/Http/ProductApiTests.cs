@@ -36,6 +36,17 @@ public sealed class ProductApiTests(TestHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_base_backup_needs_a_key_and_is_a_400_naming_the_setting_while_pitr_is_not_enabled()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous.PostAsync("/api/basebackups", HttpJson.Body(""))).StatusCode);
+
+        var response = await fixture.FunctionClient.PostAsync("/api/basebackups", HttpJson.Body(""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("BackupFunctions:Pitr:Enabled", (await response.JsonAsync()).GetRawText());
+    }
+
+    [Fact]
     public async Task A_key_sent_as_code_travels_in_the_urls_and_a_header_key_does_not()
     {
         var withCode = await fixture.Anonymous.PostAsync($"/api/backups?code={TestKeys.Function}", HttpJson.Body("""{"kind":"files"}"""));

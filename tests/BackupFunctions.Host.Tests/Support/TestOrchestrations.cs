@@ -41,6 +41,7 @@ public static class TestOrchestrations
                      OrchestrationNames.FullBackup, OrchestrationNames.TenantBackup, OrchestrationNames.FilesBackup,
                      OrchestrationNames.VerifyIntegrity, OrchestrationNames.TestRestore, OrchestrationNames.Restore,
                      OrchestrationNames.Retention, OrchestrationNames.DisasterRecovery,
+                     OrchestrationNames.BaseBackup, OrchestrationNames.WalArchivingCheck,
                  })
         {
             registry.AddOrchestratorFunc<JsonElement?, JsonElement?>(name, (_, input) => Task.FromResult(input));

@@ -16,7 +16,7 @@ public sealed class ScheduleCatalogTests
     {
         var catalog = Catalog([]);
         var map = catalog.All.ToDictionary(s => s.Name);
-        Assert.Equal(6, map.Count);
+        Assert.Equal(8, map.Count);
         Assert.All(catalog.All, s => Assert.True(s.Enabled));
         Assert.Equal("0 0 2 * * *", map[ScheduleName.FullBackup].Cron.Expression);
         Assert.Equal(OrchestrationNames.FullBackup, map[ScheduleName.FullBackup].Orchestration);
@@ -25,6 +25,8 @@ public sealed class ScheduleCatalogTests
         Assert.Equal(OrchestrationNames.VerifyIntegrity, map[ScheduleName.IntegrityCheck].Orchestration);
         Assert.Equal(OrchestrationNames.Retention, map[ScheduleName.Retention].Orchestration);
         Assert.Equal(OrchestrationNames.TestRestore, map[ScheduleName.TestRestore].Orchestration);
+        Assert.Equal(OrchestrationNames.BaseBackup, map[ScheduleName.BaseBackup].Orchestration);
+        Assert.Equal(OrchestrationNames.WalArchivingCheck, map[ScheduleName.WalArchivingCheck].Orchestration);
     }
 
     [Fact]

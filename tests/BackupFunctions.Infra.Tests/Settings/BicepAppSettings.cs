@@ -26,6 +26,8 @@ public sealed class BicepAppSettings
             integrityCheck: '0 0 * * * *'
             retention: '0 30 4 * * *'
             testRestore: '0 0 5 1 * *'
+            baseBackup: '0 0 1 * * 0'
+            walArchivingCheck: '0 */5 * * * *'
           }
           control: { host: 'bfprobe-pg.postgres.database.azure.com', database: 'backupfunctions_control', user: 'bfprobe-func', catalogSchema: 'bf_catalog' }
           sourceDatabases: ['app', 'billing']

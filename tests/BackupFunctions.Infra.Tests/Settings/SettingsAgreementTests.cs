@@ -84,6 +84,8 @@ public sealed class SettingsAgreementTests(BicepAppSettings bicep, CompiledTempl
     [InlineData("integrityCheck", "IntegrityCheckSchedule")]
     [InlineData("retention", "RetentionSchedule")]
     [InlineData("testRestore", "TestRestoreSchedule")]
+    [InlineData("baseBackup", "BaseBackupSchedule")]
+    [InlineData("walArchivingCheck", "WalArchivingCheckSchedule")]
     public void DefaultSchedulesAreTheSampleOnes(string parameter, string setting)
     {
         var defaults = compiled.Parse()["parameters"]!["schedules"]!["defaultValue"]!;

@@ -70,7 +70,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void Every_default_schedule_parses()
     {
-        Assert.Equal(6, ScheduleName.DefaultCron.Count);
+        Assert.Equal(8, ScheduleName.DefaultCron.Count);
         Assert.All(ScheduleName.DefaultCron.Values, e => CronSchedule.Parse(e));
     }
 

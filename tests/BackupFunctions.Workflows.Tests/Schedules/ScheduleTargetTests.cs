@@ -16,9 +16,21 @@ public sealed class ScheduleTargetTests
     [InlineData(ScheduleName.IntegrityCheck, OrchestrationNames.VerifyIntegrity)]
     [InlineData(ScheduleName.Retention, OrchestrationNames.Retention)]
     [InlineData(ScheduleName.TestRestore, OrchestrationNames.TestRestore)]
+    [InlineData(ScheduleName.BaseBackup, OrchestrationNames.BaseBackup)]
+    [InlineData(ScheduleName.WalArchivingCheck, OrchestrationNames.WalArchivingCheck)]
     public void Each_schedule_starts_its_orchestration(string schedule, string orchestration)
     {
         Assert.Equal(orchestration, ScheduleTarget.For(schedule).Orchestration);
+    }
+
+    [Theory]
+    [InlineData(ScheduleName.BaseBackup)]
+    [InlineData(ScheduleName.WalArchivingCheck)]
+    public void The_pitr_schedules_start_one_unit_only_where_pitr_is_enabled(string schedule)
+    {
+        Assert.Empty(Units(schedule, new BackupFunctionsOptions()));
+        var unit = Assert.Single(Units(schedule, new BackupFunctionsOptions { Pitr = new PitrOptions { Enabled = true } }));
+        Assert.Null(unit.Key);
     }
 
     [Fact]
