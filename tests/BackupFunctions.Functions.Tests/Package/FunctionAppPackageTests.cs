@@ -28,7 +28,7 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "WalArchivingCheckTimer", "%WalArchivingCheckSchedule%" },
     };
 
-    /// <summary>docs/http-api.md: restores, DR and acknowledging an alert need the admin key; health needs none.</summary>
+    /// <summary>docs/http-api.md: restores, DR and acknowledging or resolving an alert need the admin key; health needs none.</summary>
     public static TheoryData<string, string, string, string, bool> Routes => new()
     {
         { "StartBackup", "post", "backups", "function", true },
@@ -40,6 +40,7 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "ListRestores", "get", "restores", "function", false },
         { "ListAlerts", "get", "alerts", "function", false },
         { "AckAlert", "post", "alerts/{alertId}/ack", "admin", false },
+        { "ResolveAlertById", "post", "alerts/{alertId}/resolve", "admin", false },
         { "Health", "get", "health", "anonymous", false },
     };
 
