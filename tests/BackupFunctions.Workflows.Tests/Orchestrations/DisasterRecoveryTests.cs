@@ -15,11 +15,11 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
     public async Task Waits_for_approval_before_restoring_then_verifies_checks_and_calls_the_cutover_webhook()
     {
         await using var targets = await ThreeTargets.CreateAsync(db.Name);
-        await using var webhook = new WebhookReceiver();
+        await using var webhook = new HttpSink();
         var options = targets.Options;
         options.DisasterRecovery = new DisasterRecoveryOptions
         {
-            CutoverWebhookUrl = webhook.Url,
+            CutoverWebhookUrl = webhook.BaseUrl + "cutover/",
             PostChecks =
             [
                 new PostCheckOptions { Name = "customers present", Sql = "SELECT count(*) = 2000 FROM shop.customers" },
@@ -41,7 +41,7 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
             Assert.Equal([DisasterRecoveryStep.Done, DisasterRecoveryStep.Done], waiting.Steps.Take(2).Select(s => s.Status));
             Assert.All(waiting.Steps.Take(2), s => Assert.NotNull(s.Seconds));
             Assert.False(await Sql.DatabaseExistsAsync(target));
-            Assert.Empty(webhook.Received);
+            Assert.Empty(webhook.Requests);
 
             await engine.Client.RaiseEventAsync(id, "approve", new { by = "on-call" });
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -70,9 +70,10 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
 
             Assert.True(report.Cutover!.Called);
             Assert.Equal(200, report.Cutover.StatusCode);
-            var (method, body) = Assert.Single(webhook.Received);
-            Assert.Equal("POST", method);
-            var posted = JsonSerializer.Deserialize<DisasterRecoveryReport>(body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            var request = Assert.Single(webhook.Requests);
+            Assert.Equal("POST", request.Method);
+            Assert.Equal("/cutover/", request.Path);
+            var posted = JsonSerializer.Deserialize<DisasterRecoveryReport>(request.Text, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
             Assert.Equal(backup.BackupId, posted.BackupId);
             Assert.Equal(report.RowsVerified, posted.RowsVerified);
             Assert.Equal(2, posted.PostChecks.Count);
@@ -90,11 +91,11 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
     public async Task Skip_approval_restores_at_once_and_a_failing_post_check_fails_the_run_naming_the_check()
     {
         await using var targets = await ThreeTargets.CreateAsync(db.Name);
-        await using var webhook = new WebhookReceiver();
+        await using var webhook = new HttpSink();
         var options = targets.Options;
         options.DisasterRecovery = new DisasterRecoveryOptions
         {
-            CutoverWebhookUrl = webhook.Url,
+            CutoverWebhookUrl = webhook.BaseUrl + "cutover/",
             PostChecks =
             [
                 new PostCheckOptions { Name = "events present", Sql = "SELECT count(*) > 0 FROM audit.\"Events\"" },
@@ -124,7 +125,7 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
             Assert.True(status.PostChecks.Single(c => c.Name == "events present").Passed);
             Assert.False(status.PostChecks.Single(c => c.Name == "no orders over 1000").Passed);
 
-            Assert.Empty(webhook.Received);
+            Assert.Empty(webhook.Requests);
             Assert.Contains(await engine.Catalog.ListAlertsAsync(), a => a.Code == "dr.failed" && a.Severity == "critical" && a.Message.Contains("no orders over 1000"));
             Assert.Contains(await engine.Catalog.ListRestoresAsync(), r => r.Kind == "dr" && !r.Succeeded && r.BackupId == backup.BackupId);
         }
@@ -138,9 +139,10 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
     public async Task A_non_2xx_cutover_webhook_fails_the_run_at_the_cutover_step()
     {
         await using var targets = await ThreeTargets.CreateAsync(db.Name);
-        await using var webhook = new WebhookReceiver(status: 503);
+        await using var webhook = new HttpSink();
+        webhook.AnswerNext(503);
         var options = targets.Options;
-        options.DisasterRecovery = new DisasterRecoveryOptions { CutoverWebhookUrl = webhook.Url };
+        options.DisasterRecovery = new DisasterRecoveryOptions { CutoverWebhookUrl = webhook.BaseUrl + "cutover/" };
         await using var engine = await EngineHarness.StartAsync(options);
         await BackUpAsync(engine);
         var target = NewDatabaseName();
@@ -152,7 +154,7 @@ public sealed class DisasterRecoveryTests(SmallDatabaseFixture db) : IClassFixtu
             Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
             Assert.Contains("step 8 (cutover webhook)", run.FailureDetails!.ErrorMessage);
             Assert.Contains("503", run.FailureDetails.ErrorMessage);
-            Assert.Single(webhook.Received);
+            Assert.Single(webhook.Requests);
         }
         finally
         {
