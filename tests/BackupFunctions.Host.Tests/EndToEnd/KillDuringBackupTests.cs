@@ -24,15 +24,8 @@ public sealed class KillDuringBackupTests
     [Fact]
     public async Task A_backup_whose_host_is_killed_mid_upload_completes_on_a_new_host_without_duplicates_or_orphan_staging_files()
     {
-        await using var source = await TempDatabase.CreateAsync("e2ekill");
-        await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 2000) g;");
-        await using var control = await TempDatabase.CreateAsync("e2ectl");
-        // Declared before the targets so it outlives their clean-up, which goes through it.
-        await using var proxy = new FaultProxy(new Uri(TestServices.S3ServiceUrl));
-        await using var targets = await RealTargets.CreateAsync(source.Name);
-        targets.Options.Targets.Single(t => t.Name == RealTargets.S3).ServiceUrl = proxy.Url;
-        await using var hub = new TestHub();
-        var settings = Settings(control, hub, targets);
+        await using var scene = await Scene.CreateAsync("e2ekill", rows: 2000, s3ThroughProxy: true);
+        var (targets, proxy, settings) = (scene.Targets, scene.Proxy!, scene.Settings);
 
         proxy.ResponseDelay = SlowS3;
         Killed killed;
@@ -56,12 +49,8 @@ public sealed class KillDuringBackupTests
     [Fact]
     public async Task A_backup_whose_host_is_killed_mid_dump_completes_on_a_new_host_without_duplicates_or_orphan_staging_files()
     {
-        await using var source = await TempDatabase.CreateAsync("e2edmp");
-        await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1500) g;");
-        await using var control = await TempDatabase.CreateAsync("e2ectl");
-        await using var targets = await RealTargets.CreateAsync(source.Name);
-        await using var hub = new TestHub();
-        var settings = Settings(control, hub, targets);
+        await using var scene = await Scene.CreateAsync("e2edmp", rows: 1500, s3ThroughProxy: false);
+        var (source, targets, settings) = (scene.Source, scene.Targets, scene.Settings);
 
         // pg_dump waits for its ACCESS SHARE lock on items behind this transaction: the dump is running, and stays so.
         await using var locker = new NpgsqlConnection(TestServices.PgConnectionString(source.Name));
@@ -89,14 +78,8 @@ public sealed class KillDuringBackupTests
     [Fact]
     public async Task A_backup_whose_host_is_killed_mid_verify_completes_on_a_new_host_without_duplicates_or_orphan_staging_files()
     {
-        await using var source = await TempDatabase.CreateAsync("e2evfy");
-        await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1200) g;");
-        await using var control = await TempDatabase.CreateAsync("e2ectl");
-        await using var proxy = new FaultProxy(new Uri(TestServices.S3ServiceUrl));
-        await using var targets = await RealTargets.CreateAsync(source.Name);
-        targets.Options.Targets.Single(t => t.Name == RealTargets.S3).ServiceUrl = proxy.Url;
-        await using var hub = new TestHub();
-        var settings = Settings(control, hub, targets);
+        await using var scene = await Scene.CreateAsync("e2evfy", rows: 1200, s3ThroughProxy: true);
+        var (targets, proxy, settings) = (scene.Targets, scene.Proxy!, scene.Settings);
 
         // The S3 copy is stored, and its read-back (the verify's GET of the artifact) is answered only after the kill.
         proxy.DelayResponseWhen = line => line.StartsWith("GET ", StringComparison.Ordinal) && line.Contains("/artifact.bfa", StringComparison.Ordinal);
@@ -114,14 +97,8 @@ public sealed class KillDuringBackupTests
     [Fact]
     public async Task A_backup_whose_host_is_killed_while_a_manifest_put_is_unanswered_completes_on_a_new_host_with_one_manifest_per_target()
     {
-        await using var source = await TempDatabase.CreateAsync("e2emft");
-        await source.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1100) g;");
-        await using var control = await TempDatabase.CreateAsync("e2ectl");
-        await using var proxy = new FaultProxy(new Uri(TestServices.S3ServiceUrl));
-        await using var targets = await RealTargets.CreateAsync(source.Name);
-        targets.Options.Targets.Single(t => t.Name == RealTargets.S3).ServiceUrl = proxy.Url;
-        await using var hub = new TestHub();
-        var settings = Settings(control, hub, targets);
+        await using var scene = await Scene.CreateAsync("e2emft", rows: 1100, s3ThroughProxy: true);
+        var (targets, proxy, settings) = (scene.Targets, scene.Proxy!, scene.Settings);
 
         // The S3 server stores the manifest, and the host is killed before it hears so: the re-run put meets its own object.
         proxy.DelayResponseWhen = line => line.StartsWith("PUT ", StringComparison.Ordinal) && line.Contains("/manifest.json", StringComparison.Ordinal);
@@ -136,15 +113,78 @@ public sealed class KillDuringBackupTests
         await FinishOnASecondHostAsync(settings, targets, killed, expectedRows: 1100);
     }
 
-    private static Dictionary<string, string?> Settings(TempDatabase control, TestHub hub, RealTargets targets)
+    /// <summary>
+    /// What every kill test starts from: a source database with <c>items</c>, a control database, the three real targets
+    /// (S3 optionally behind a fault proxy), a task hub, and the host settings over them. Disposed in reverse order, so
+    /// the proxy outlives the targets' clean-up, which goes through it.
+    /// </summary>
+    private sealed class Scene : IAsyncDisposable
     {
-        targets.Options.Retries = new WorkflowRetryOptions
+        private TempDatabase? control;
+        private TestHub? hub;
+
+        public required TempDatabase Source { get; init; }
+        public RealTargets Targets { get; private set; } = null!;
+        public FaultProxy? Proxy { get; private set; }
+        public Dictionary<string, string?> Settings { get; private set; } = null!;
+
+        public static async Task<Scene> CreateAsync(string prefix, int rows, bool s3ThroughProxy)
         {
-            Attempts = 3, FirstInterval = TimeSpan.FromMilliseconds(200),
-            UploadAttempts = 3, UploadFirstInterval = TimeSpan.FromMilliseconds(200),
-        };
-        // HostSettings.For gives the hub 10 s leases and visibility timeouts, so the second host takes over in seconds.
-        return HostSettings.For(control.ConnectionString, hub.Name, productWorkflows: true).WithOptions(targets.Options);
+            var scene = new Scene { Source = await TempDatabase.CreateAsync(prefix) };
+            try
+            {
+                await scene.Source.ExecuteAsync(
+                    $"CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, {rows}) g;");
+                scene.control = await TempDatabase.CreateAsync("e2ectl");
+                scene.Proxy = s3ThroughProxy ? new FaultProxy(new Uri(TestServices.S3ServiceUrl)) : null;
+                scene.Targets = await RealTargets.CreateAsync(scene.Source.Name);
+                if (scene.Proxy is not null)
+                {
+                    scene.Targets.Options.Targets.Single(t => t.Name == RealTargets.S3).ServiceUrl = scene.Proxy.Url;
+                }
+
+                scene.hub = new TestHub();
+                scene.Targets.Options.Retries = new WorkflowRetryOptions
+                {
+                    Attempts = 3, FirstInterval = TimeSpan.FromMilliseconds(200),
+                    UploadAttempts = 3, UploadFirstInterval = TimeSpan.FromMilliseconds(200),
+                };
+                // HostSettings.For gives the hub 10 s leases and visibility timeouts, so the second host takes over in seconds.
+                scene.Settings = HostSettings.For(scene.control.ConnectionString, scene.hub.Name, productWorkflows: true)
+                    .WithOptions(scene.Targets.Options);
+                return scene;
+            }
+            catch
+            {
+                await scene.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (hub is not null)
+            {
+                await hub.DisposeAsync();
+            }
+
+            if (Targets is not null)
+            {
+                await Targets.DisposeAsync();
+            }
+
+            if (Proxy is not null)
+            {
+                await Proxy.DisposeAsync();
+            }
+
+            if (control is not null)
+            {
+                await control.DisposeAsync();
+            }
+
+            await Source.DisposeAsync();
+        }
     }
 
     private sealed record Killed(string InstanceId, string BackupId, string StatusPath, string[] StagedAtKill);
