@@ -10,8 +10,9 @@ namespace BackupFunctions.Host.Tests.EndToEnd;
 
 /// <summary>
 /// GET /api/backups/{id}/manifest?target= and /verifications on a real backup in three real targets: the manifest as
-/// each target stores it, checked as a restore checks it (an altered one is a 422, a missing one a 404), and the
-/// verification history from the catalog in PostgreSQL, newest first, with test restores in it. A function key is enough.
+/// each target stores it, checked as a restore checks it (an altered one is a 422, another backup's is not valid, a
+/// missing one a 404), and the verification history from the catalog in PostgreSQL, newest first, with test restores
+/// in it. A function key is enough.
 /// </summary>
 public sealed class BackupInspectionHttpTests
 {
@@ -59,6 +60,18 @@ public sealed class BackupInspectionHttpTests
         Assert.Contains(RealTargets.Local, alteredDetail, StringComparison.Ordinal);
         // The other targets' copies are untouched by the read.
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/backups/{backupId}/manifest?target={RealTargets.S3}")).StatusCode);
+
+        // A genuine, signed manifest of another backup put in this one's place: it verifies, but it is not this backup's.
+        var otherId = (await HttpRuns.CompleteAsync(reader, "/api/backups", """{"kind":"full"}""")).GetProperty("output").Str("backupId");
+        var otherKey = (await (await reader.GetAsync($"/api/backups/{otherId}/manifest?target={RealTargets.Local}")).JsonAsync()).Str("key");
+        File.Copy(Path.Combine(targets.Root, "local", otherKey), file, overwrite: true);
+        var moved = await reader.GetAsync($"/api/backups/{backupId}/manifest?target={RealTargets.Local}");
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var movedBody = await moved.JsonAsync();
+        Assert.True(movedBody.GetProperty("signed").GetBoolean());
+        Assert.False(movedBody.GetProperty("valid").GetBoolean());
+        Assert.Contains("copied or moved here", movedBody.Str("problem"), StringComparison.Ordinal);
+        Assert.Equal(otherId, movedBody.GetProperty("manifest").Str("backupId"));
 
         File.Delete(file);
         var missing = await reader.GetAsync($"/api/backups/{backupId}/manifest?target={RealTargets.Local}");
