@@ -41,6 +41,10 @@ public sealed record ApiProblem(
     public static ApiProblem Gone(string detail) =>
         new(Rfc9110 + "15.5.11", "The instance has finished.", StatusCodes.Status410Gone, detail);
 
+    /// <summary>The request was understood, but what it points at is damaged (a stored manifest that does not verify).</summary>
+    public static ApiProblem Unprocessable(string detail) =>
+        new(Rfc9110 + "15.5.21", "The stored data is damaged.", StatusCodes.Status422UnprocessableEntity, detail);
+
     public static ApiProblem Unavailable(string detail) =>
         new(Rfc9110 + "15.6.4", "Not available.", StatusCodes.Status503ServiceUnavailable, detail);
 

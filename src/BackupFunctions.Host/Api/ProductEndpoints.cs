@@ -15,6 +15,8 @@ internal static class ProductEndpoints
         api.MapPost("/backups", StartBackupHandler.HandleAsync);
         api.MapGet("/backups", CatalogHandlers.ListBackupsAsync);
         api.MapGet("/backups/{backupId}", CatalogHandlers.GetBackupAsync);
+        api.MapGet("/backups/{backupId}/verifications", BackupInspectionHandlers.VerificationsAsync);
+        api.MapGet("/backups/{backupId}/manifest", BackupInspectionHandlers.ManifestAsync);
         api.MapPost("/restores", StartRestoreHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/dr", StartDisasterRecoveryHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/basebackups", StartBaseBackupHandler.HandleAsync);

@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Routing;
 namespace BackupFunctions.Host.Dashboard;
 
 /// <summary>
-/// Two small reads the dashboard needs and the catalog does not hold: the schedules with their next due times, and
-/// the names of the configured databases and targets (for the manual backup form). Function key, like every read.
+/// Small reads the dashboard needs and the catalog does not hold: the schedules with their next due times, and
+/// the names of the configured databases and targets (for the manual backup form), and the level of the key it signed in
+/// with (to hide admin actions from a function key). Function key, like every read.
 /// Names only: no connection string, host, user or bucket leaves this endpoint.
 /// </summary>
 internal static class DashboardApi
@@ -20,6 +21,18 @@ internal static class DashboardApi
         var api = app.MapGroup("/api").RequireFunctionKey();
         api.MapGet("/schedules", Schedules);
         api.MapGet("/sources", Sources);
+        api.MapGet("/whoami", WhoAmI);
+    }
+
+    /// <summary>
+    /// The level of the key sent, so the page can hide what the key may not do. Only a hint for the page: every admin
+    /// endpoint still checks the key itself. Decided by the same constant-time comparison as every other key check.
+    /// </summary>
+    private static IResult WhoAmI(HttpContext http, FunctionKeyAuthorizer keys)
+    {
+        // Without any key configured (Host:AllowAnonymous) every endpoint lets every caller through, admin ones too.
+        var level = keys.HasAnyKey ? keys.Authorize(KeyAuthorizationFilter.PresentedKey(http.Request)) : AccessLevel.Admin;
+        return Results.Json(new { level = level.ToString().ToLowerInvariant() });
     }
 
     private static IResult Schedules(ScheduleCatalog schedules, HostMode mode, TimeProvider clock)

@@ -37,6 +37,8 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "StartBaseBackup", "post", "basebackups", "function", true },
         { "ListBackups", "get", "backups", "function", false },
         { "GetBackup", "get", "backups/{backupId}", "function", false },
+        { "ListBackupVerifications", "get", "backups/{backupId}/verifications", "function", false },
+        { "GetBackupManifest", "get", "backups/{backupId}/manifest", "function", false },
         { "ListRestores", "get", "restores", "function", false },
         { "ListAlerts", "get", "alerts", "function", false },
         { "AckAlert", "post", "alerts/{alertId}/ack", "admin", false },

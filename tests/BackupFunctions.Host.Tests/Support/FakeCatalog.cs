@@ -38,6 +38,11 @@ public sealed class FakeCatalog : IBackupCatalog
 
     public Task RemoveCopyAsync(string backupId, string target, CancellationToken ct = default) => Task.CompletedTask;
 
+    public Task<IReadOnlyList<CatalogVerification>> ListVerificationsAsync(string backupId, int limit = 200, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<CatalogVerification>>(backupId == KnownBackupId
+            ? [new CatalogVerification("local", CatalogVerification.FullRead, "intact", true, At.AddDays(1), null, "inst-3")]
+            : []);
+
     public Task<long> RecordRestoreAsync(CatalogRestore restore, CancellationToken ct = default) => Task.FromResult(1L);
 
     public Task<IReadOnlyList<CatalogRestore>> ListRestoresAsync(int limit = 100, CancellationToken ct = default) =>

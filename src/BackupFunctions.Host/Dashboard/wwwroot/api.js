@@ -3,13 +3,17 @@
 "use strict";
 window.BF = window.BF || {};
 (function (BF) {
-  const KEY = "bf.key", USER = "bf.user";
+  const KEY = "bf.key", USER = "bf.user", LEVEL = "bf.level";
 
   BF.session = {
     key: () => sessionStorage.getItem(KEY),
     user: () => sessionStorage.getItem(USER) || "",
-    signIn(key, user) { sessionStorage.setItem(KEY, key); sessionStorage.setItem(USER, user || ""); },
-    signOut() { sessionStorage.removeItem(KEY); sessionStorage.removeItem(USER); },
+    // "admin" or "function", from GET /api/whoami at sign-in. Only decides what the page offers: the API checks every call.
+    level: () => sessionStorage.getItem(LEVEL) || "",
+    isAdmin: () => sessionStorage.getItem(LEVEL) !== "function",
+    signIn(key, user) { sessionStorage.setItem(KEY, key); sessionStorage.setItem(USER, user || ""); sessionStorage.removeItem(LEVEL); },
+    setLevel(level) { sessionStorage.setItem(LEVEL, level); },
+    signOut() { sessionStorage.removeItem(KEY); sessionStorage.removeItem(USER); sessionStorage.removeItem(LEVEL); },
   };
 
   class ApiError extends Error {

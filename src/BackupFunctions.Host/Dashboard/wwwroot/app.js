@@ -30,6 +30,8 @@
       BF.session.signIn(key.value.trim(), user.value.trim());
       try {
         await BF.get("/api/backups?limit=1");
+        // A host without /api/whoami (older) leaves the level unknown: the page then offers everything and the API decides.
+        try { const me = await BF.get("/api/whoami"); if (me && me.level) BF.session.setLevel(me.level); } catch { /* unknown level */ }
         BF.message("");
         route();
       } catch (err) {
@@ -49,6 +51,7 @@
     const nav = document.getElementById("nav");
     if (!BF.session.key()) { nav.hidden = true; signInPage(main); return; }
     nav.hidden = false;
+    document.getElementById("key-level").textContent = BF.session.level() ? BF.session.level() + " key" : "";
     const hash = location.hash || "#/";
     for (const a of nav.querySelectorAll("a")) {
       if (a.getAttribute("href") === hash || (hash.startsWith("#/backups/") && a.getAttribute("href") === "#/backups")) a.setAttribute("aria-current", "page");

@@ -52,6 +52,7 @@
 
   BF.pages.restoreWizard = async function (main, ctx) {
     main.append(h("h1", {}, "Restore"));
+    if (!BF.session.isAdmin()) { main.append(BF.adminNote("Starting a restore")); return; }
     const names = ["Pick a backup", "Destination", "Confirm", "Progress and result"];
     const stepsNav = h("ol", { class: "steps", "aria-label": "Restore steps" }, names.map(n => h("li", {}, n)));
     const body = h("div", { class: "card" });
@@ -119,6 +120,8 @@
     main.append(h("h1", {}, "Alerts"));
     const all = h("input", { type: "checkbox", id: "a-all" });
     const list = h("div", {});
+    const admin = BF.session.isAdmin();
+    if (!admin) main.append(BF.adminNote("Acknowledging or resolving an alert"));
     main.append(h("div", { class: "actions" }, h("label", { for: "a-all" }, all, " Include acknowledged and resolved")), list);
     const load = async () => {
       let alerts;
@@ -129,7 +132,7 @@
         { title: "Message", cell: a => BF.longText(a.message) }, { title: "Last seen", cell: a => BF.when(a.lastSeenAt || a.createdAt) },
         { title: "Count", cell: a => String(a.occurrences ?? 1) },
         { title: "State", cell: a => a.resolvedAt ? `resolved ${BF.when(a.resolvedAt)}` : a.acknowledgedAt ? `acknowledged by ${a.acknowledgedBy || "?"}` :
-          h("button", { type: "button", "aria-label": `Acknowledge alert ${a.id} (${a.code})`, onclick: async (e) => {
+          !admin ? "open" : h("button", { type: "button", "aria-label": `Acknowledge alert ${a.id} (${a.code})`, onclick: async (e) => {
             e.target.disabled = true;
             try {
               const by = BF.session.user();
@@ -161,6 +164,7 @@
 
   BF.pages.dr = async function (main, ctx) {
     main.append(h("h1", {}, "Disaster recovery"));
+    if (!BF.session.isAdmin()) { main.append(BF.adminNote("Starting or approving a disaster recovery")); return; }
     const backup = h("input", { id: "dr-backup", type: "text", value: "latest", autocomplete: "off" });
     const conn = h("input", { id: "dr-conn", type: "password", autocomplete: "off", "aria-describedby": "dr-conn-hint" });
     const db = h("input", { id: "dr-db", type: "text", autocomplete: "off" });

@@ -1,4 +1,4 @@
-// Read-only pages: the dashboard, the backups list and a backup's detail.
+// Read-only pages: the dashboard and the backups list (a backup's detail is in pages-backup-detail.js).
 "use strict";
 (function (BF) {
   const h = BF.h;
@@ -153,41 +153,5 @@
     for (const input of [kind, database, status, since]) input.addEventListener("input", () => { page = 0; render(); });
     form.addEventListener("submit", e => e.preventDefault());
     render();
-  };
-
-  BF.pages.backupDetail = async function (main, ctx, id) {
-    main.append(h("h1", {}, "Backup ", h("span", { class: "mono" }, id)));
-    let b;
-    try { b = await BF.get("/api/backups/" + encodeURIComponent(id)); } catch (e) { BF.fail(e); return; }
-    const dl = (pairs) => h("dl", {}, pairs.filter(p => p[1] !== null && p[1] !== undefined && p[1] !== "").map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
-    main.append(h("div", { class: "grid" },
-      BF.card("Summary", dl([["Status", BF.statusText(b.status)], ["Kind", b.kind], ["Database", b.database], ["Tenant", b.tenantId],
-        ["Taken", BF.when(b.createdAt)], ["Completed", BF.when(b.completedAt)], ["Raw size", BF.bytes(b.rawBytes)],
-        ["Stored size", BF.bytes(b.storedBytes)], ["Error", BF.longText(b.error)]])),
-      BF.card("Checksums and keys", dl([["SHA-256 of the stored bytes", h("span", { class: "mono", "data-testid": "stored-sha256" }, b.storedSha256)],
-        ["Key id", h("span", { class: "mono" }, b.keyId || "")], ["Orchestration", h("span", { class: "mono" }, b.instanceId || "")]]))));
-    main.append(BF.card("Copies and verification",
-      BF.table("Each copy's last read-back: verified when its SHA-256 matched.", [
-        { title: "Target", cell: c => c.target }, { title: "Object key", cell: c => h("span", { class: "mono" }, c.objectKey) },
-        { title: "Verified", cell: c => c.verified ? h("span", { class: "ok" }, "yes") : h("span", { class: "bad" }, "no") },
-        { title: "Verified at", cell: c => BF.when(c.verifiedAt) }, { title: "Last checked", cell: c => BF.when(c.lastCheckedAt) },
-        { title: "Last error", cell: c => BF.longText(c.lastError) },
-      ], b.copies || [])));
-    const rows = Object.entries(b.rowCounts || {});
-    main.append(BF.card("Manifest: tables and row counts",
-      BF.table("What a restore is compared with.", [{ title: "Table", cell: r => r[0] }, { title: "Rows", cell: r => String(r[1]) }], rows),
-      BF.json(b)));
-    const timeline = BF.card("Orchestration timeline", h("p", { class: "muted" }, b.instanceId ? "Loading…" : "No orchestration recorded."));
-    main.append(timeline);
-    if (b.instanceId) {
-      try {
-        const s = await BF.get(MGMT + "/" + encodeURIComponent(b.instanceId) + "?showHistory=true&showInput=false");
-        if (!ctx.current()) return;
-        timeline.replaceChildren(timeline.firstChild, BF.table(`${s.name}: ${s.runtimeStatus}`, [
-          { title: "Event", cell: e => e.EventType }, { title: "Activity", cell: e => e.FunctionName || "" },
-          { title: "Scheduled", cell: e => BF.when(e.ScheduledTime) }, { title: "At", cell: e => BF.when(e.Timestamp) },
-        ], s.historyEvents || []));
-      } catch (e) { timeline.replaceChildren(timeline.firstChild, h("p", { class: "muted" }, e.message)); }
-    }
   };
 })(window.BF);

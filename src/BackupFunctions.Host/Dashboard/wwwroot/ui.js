@@ -57,6 +57,10 @@
   BF.seconds = (s) => typeof s === "number" ? (s < 90 ? s.toFixed(1) + " s" : (s / 60).toFixed(1) + " min") : "";
   BF.statusText = (s) => h("span", { class: "status-" + String(s || "").replace(/\s+/g, "-") }, s || "");
 
+  // Shown instead of an admin action when the page knows the key is a function key. The API would refuse it (403) anyway.
+  BF.adminNote = (action) => h("p", { class: "note", "data-testid": "admin-note" },
+    `${action} needs the admin key. You are signed in with a function key, so this page does not offer it.`);
+
   BF.card = (title, ...body) => h("section", { class: "card", "aria-label": title }, h("h2", {}, title), ...body);
 
   // The step an orchestration reports in its custom status, whatever shape it has.
