@@ -16,6 +16,7 @@ internal static class ProductEndpoints
         api.MapGet("/backups", CatalogHandlers.ListBackupsAsync);
         api.MapGet("/backups/{backupId}", CatalogHandlers.GetBackupAsync);
         api.MapPost("/restores", StartRestoreHandler.HandleAsync).RequireAdminKey();
+        api.MapPost("/restores/pitr", StartPitrRestoreHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/dr", StartDisasterRecoveryHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/basebackups", StartBaseBackupHandler.HandleAsync);
         api.MapGet("/restores", CatalogHandlers.ListRestoresAsync);
