@@ -67,6 +67,7 @@ public static class WorkflowsServiceCollectionExtensions
             .AddOrchestrator(OrchestrationNames.DisasterRecovery, () => new DisasterRecoveryOrchestrator(retries, options))
             .AddOrchestrator(OrchestrationNames.BaseBackup, () => new BaseBackupOrchestrator(options, retries))
             .AddOrchestrator(OrchestrationNames.WalArchivingCheck, () => new WalArchivingCheckOrchestrator(options, retries))
+            .AddOrchestrator(OrchestrationNames.PitrRestore, () => new PitrRestoreOrchestrator(retries))
             .AddBackupActivities();
     }
 
@@ -99,5 +100,10 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<CallCutoverWebhook>()
         .AddActivity<TakeBaseBackup>()
         .AddActivity<CheckWalArchiving>()
-        .AddActivity<ApplyPitrRetention>();
+        .AddActivity<ApplyPitrRetention>()
+        .AddActivity<ChoosePitrBaseBackup>()
+        .AddActivity<LayDownBaseBackup>()
+        .AddActivity<WriteRecoverySettings>()
+        .AddActivity<StartRecoveryServer>()
+        .AddActivity<VerifyPitrRestore>();
 }

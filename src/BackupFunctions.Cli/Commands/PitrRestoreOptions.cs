@@ -34,47 +34,35 @@ public sealed class PitrRestoreOptions
         var port = parse.GetValue(_port);
         if (port is < 1 or > 65535) throw new UsageException($"--port {port} is not a TCP port.");
         var env = ctx.CreateEnvironment(forBackups: false);
-        var cache = Path.GetFullPath(dataDirectory).TrimEnd('/') + ".walcache";
-        var request = new PitrRestoreRequest(target, dataDirectory, port, RestoreCommand(parse.GetValue(_backupctl), configPath, cache),
+        var request = new PitrRestoreRequest(target, dataDirectory, port, PitrWalCache.RestoreCommand(WalFetch(parse.GetValue(_backupctl), configPath), dataDirectory),
             parse.GetValue(_runAs), TimeSpan.FromMinutes(parse.GetValue(_timeoutMinutes)));
         ctx.Output.Step($"point-in-time restore to {(target is null ? "the latest archived WAL" : target.Value.ToString("O", CultureInfo.InvariantCulture))} into {request.DataDirectory}");
+        // Before the cache exists: the finally below deletes only a cache this run made.
+        PitrDataDirectory.EnsureEmpty(Path.GetFullPath(dataDirectory));
         try
         {
-            if (request.RunAsUser is not null)
-            {
-                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(cache);
-                else Directory.CreateDirectory(cache, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                await ChownAsync(request.RunAsUser, cache, ct);
-            }
-
+            await PitrWalCache.CreateAsync(dataDirectory, request.RunAsUser, ct);
             var result = await new PitrRestoreRunner(env).RunAsync(request, new SynchronousProgress<string>(ctx.Output.Step), parse.GetValue(_stop), ct);
             Render(ctx, result);
             return ExitCodes.Success;
         }
         finally
         {
-            if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true);
+            PitrWalCache.Delete(dataDirectory);
         }
     }
 
-    private static DateTimeOffset? ParseTarget(string value)
-    {
-        if (value.Equals("latest", StringComparison.OrdinalIgnoreCase)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && HasOffset(value)) return t.ToUniversalTime();
-        throw new UsageException($"--pitr '{value}' is not a time with an offset (e.g. 2026-11-24T10:15:00Z or 2026-11-24T11:15:00+01:00) nor 'latest'.");
-    }
-
-    // A time without an offset would be read in this machine's zone, which is rarely what an operator meant.
-    private static bool HasOffset(string value) => value.EndsWith('Z') || value.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(value, @"[+-]\d\d:?\d\d$");
+    private static DateTimeOffset? ParseTarget(string value) => PitrTargetTime.TryParse(value, out var target) ? target
+        : throw new UsageException($"--pitr '{value}' is not a time with an offset (e.g. 2026-11-24T10:15:00Z or 2026-11-24T11:15:00+01:00) nor 'latest'.");
 
     /// <summary>backupctl wal fetch with this run's settings file, so the server finds the same archive and keys.</summary>
-    private static string RestoreCommand(string? backupctl, string? configPath, string cacheDirectory)
+    private static string WalFetch(string? backupctl, string? configPath)
     {
         var program = backupctl ?? DefaultInvocation();
         var config = configPath ?? Environment.GetEnvironmentVariable(CliConfiguration.ConfigEnvVar)
             ?? (File.Exists(CliConfiguration.DefaultFileName) ? CliConfiguration.DefaultFileName : null);
         var configArg = config is null ? "" : " --config " + RecoveryConfig.ShellQuote(Path.GetFullPath(config));
-        return $"{program} wal fetch{configArg} --cache-dir {RecoveryConfig.ShellQuote(cacheDirectory)} \"%f\" \"%p\"";
+        return $"{program} wal fetch{configArg}";
     }
 
     private static string DefaultInvocation()
@@ -83,13 +71,6 @@ public sealed class PitrRestoreOptions
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
             ? $"{RecoveryConfig.ShellQuote(process)} {RecoveryConfig.ShellQuote(Path.Combine(AppContext.BaseDirectory, "backupctl.dll"))}"
             : RecoveryConfig.ShellQuote(process);
-    }
-
-    private static async Task ChownAsync(string user, string path, CancellationToken ct)
-    {
-        using var p = System.Diagnostics.Process.Start("chown", ["-R", user, path]);
-        await p.WaitForExitAsync(ct);
-        if (p.ExitCode != 0) throw new UsageException($"chown {user} {path} failed: does the user '{user}' exist?");
     }
 
     private static void Render(CommandContext ctx, PitrRestoreResult r)

@@ -18,6 +18,7 @@ internal static class ProductEndpoints
         api.MapGet("/backups/{backupId}/verifications", BackupInspectionHandlers.VerificationsAsync);
         api.MapGet("/backups/{backupId}/manifest", BackupInspectionHandlers.ManifestAsync);
         api.MapPost("/restores", StartRestoreHandler.HandleAsync).RequireAdminKey();
+        api.MapPost("/restores/pitr", StartPitrRestoreHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/dr", StartDisasterRecoveryHandler.HandleAsync).RequireAdminKey();
         api.MapPost("/basebackups", StartBaseBackupHandler.HandleAsync);
         api.MapGet("/restores", CatalogHandlers.ListRestoresAsync);

@@ -48,6 +48,37 @@ public sealed class PitrOptions
     /// <summary>The archiving check alerts when segments wait and nothing was archived for this long.</summary>
     public TimeSpan MaxArchiveDelay { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// The directory under which POST /api/restores/pitr may create a restored cluster's data directory (its dataDirectory
+    /// is taken below this). Unset: PITR restores through the API are refused; <c>backupctl restore --pitr</c> is not limited by it.
+    /// </summary>
+    public string? RestoreDirectory { get; set; }
+
+    /// <summary>
+    /// How a server restored through the API runs <c>backupctl wal fetch</c>, with the settings that reach the same archive
+    /// and keys, e.g. <c>backupctl wal fetch --config /etc/backupfunctions/backupfunctions.json</c>. The restore appends
+    /// <c>--cache-dir DIR "%f" "%p"</c>. A setting, never a request field: it becomes a shell command the server runs.
+    /// </summary>
+    public string? WalFetchCommand { get; set; }
+
+    /// <summary>When the host runs as root: the OS user that owns a data directory restored through the API and runs its server (PostgreSQL refuses root).</summary>
+    public string? RestoreRunAs { get; set; }
+
+    /// <summary>How long recovery of a restore through the API may take before it fails (the server is left for inspection).</summary>
+    public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Where a PITR restore of <paramref name="requested"/> goes: below <see cref="RestoreDirectory"/>, or a clear refusal.</summary>
+    public string RestoreDataDirectory(string requested)
+    {
+        if (string.IsNullOrWhiteSpace(RestoreDirectory))
+            throw new ArgumentException("PITR restores through the API are off: set BackupFunctions:Pitr:RestoreDirectory to the directory their data directories may be created below, or use 'backupctl restore --pitr TIME --to-datadir DIR' on the host.");
+        var root = Path.GetFullPath(RestoreDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var path = Path.GetFullPath(Path.Combine(root, requested)).TrimEnd(Path.DirectorySeparatorChar);
+        if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"dataDirectory '{requested}' is not below BackupFunctions:Pitr:RestoreDirectory ('{root}').");
+        return path;
+    }
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Cluster) || !Cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || Cluster.StartsWith('.'))
@@ -64,5 +95,7 @@ public sealed class PitrOptions
             yield return "BackupFunctions:Pitr:MaxArchiveDelay must be a positive time span (e.g. \"00:15:00\").";
         if (KeepBaseBackups < 0)
             yield return "BackupFunctions:Pitr:KeepBaseBackups must be 0 (keep everything) or more.";
+        if (RestoreTimeout <= TimeSpan.Zero)
+            yield return "BackupFunctions:Pitr:RestoreTimeout must be a positive time span (e.g. \"00:30:00\").";
     }
 }

@@ -13,4 +13,5 @@ public static class OrchestrationNames
     public const string DisasterRecovery = "DisasterRecoveryOrchestrator";
     public const string BaseBackup = "BaseBackupOrchestrator";
     public const string WalArchivingCheck = "WalArchivingCheckOrchestrator";
+    public const string PitrRestore = "PitrRestoreOrchestrator";
 }

@@ -10,6 +10,8 @@ public sealed class PgCtl(string binDirectory, string dataDirectory, string? run
 
     public string? RunAsUser => runAsUser;
 
+    public string DataDirectory => dataDirectory;
+
     /// <summary>Starts the server on 127.0.0.1:<paramref name="port"/> without waiting: recovery may take long, and progress is polled.</summary>
     public Task StartAsync(int port, CancellationToken ct) => RunAsync(ct, "-D", dataDirectory, "-l", LogFile, "-W", "-o",
         string.Create(CultureInfo.InvariantCulture, $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"), "start");
@@ -35,8 +37,11 @@ public sealed class PgCtl(string binDirectory, string dataDirectory, string? run
     public async Task PrepareOwnershipAsync(CancellationToken ct)
     {
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (runAsUser is not null) await ExecAsync("chown", ["-R", runAsUser, dataDirectory], ct);
+        if (runAsUser is not null) await ChownAsync(runAsUser, dataDirectory, ct);
     }
+
+    /// <summary>chown -R: hands a directory to the user that runs a restored server.</summary>
+    public static Task ChownAsync(string user, string path, CancellationToken ct) => ExecAsync("chown", ["-R", user, path], ct);
 
     private Task RunAsync(CancellationToken ct, params string[] args)
     {

@@ -117,6 +117,28 @@ public sealed class PitrEnvironment : IAsyncLifetime
             },
         }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
 
+    /// <summary>A copy of the local target's archive with a settings file of its own (that copy alone), to damage without touching the original.</summary>
+    /// <returns>The copy's settings file, and its WAL folder.</returns>
+    public async Task<(string Config, string Archive)> CopyArchiveAsync(string name)
+    {
+        var local = Path.Combine(Root, "copy-" + name);
+        CopyDirectory(LocalPath, local);
+        var config = Path.Combine(Root, $"copy-{name}.json");
+        WriteConfig(config, SourcePort, [CliEnvironment.LocalTarget(local)]);
+        await ArchivingCluster.ChownAsync(local);
+        await ArchivingCluster.ChownAsync(config);
+        return (config, Path.Combine(local, "pitr", PitrEnvironment.Cluster, "wal"));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+
     public int SourcePort => Source.Port;
 
     public async Task DisposeAsync()

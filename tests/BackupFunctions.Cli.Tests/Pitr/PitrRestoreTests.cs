@@ -64,7 +64,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     public async Task Restore_with_a_segment_missing_from_every_target_fails_with_the_servers_reason()
     {
         // A copy of the archive without the segment of batch 1, local target only; the target is after batch 2.
-        var (config, archive) = await CopyArchiveAsync("missing");
+        var (config, archive) = await env.CopyArchiveAsync("missing");
         var segment = env.BatchSegments[0];
         File.Delete(Path.Combine(archive, segment + ".bfa"));
         File.Delete(Path.Combine(archive, segment + ".json"));
@@ -88,7 +88,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     public async Task Restore_to_latest_over_a_hole_in_the_archive_fails_instead_of_promoting_quietly_short()
     {
         // PostgreSQL takes the missing segment for the end of the archive and promotes; the later segments show the hole.
-        var (config, archive) = await CopyArchiveAsync("hole");
+        var (config, archive) = await env.CopyArchiveAsync("hole");
         File.Delete(Path.Combine(archive, env.BatchSegments[1] + ".json"));
         var dataDirectory = Path.Combine(env.Root, "restored-hole");
         try
@@ -123,7 +123,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     [Fact]
     public async Task Wal_push_again_is_a_success_and_different_bytes_under_an_archived_name_are_refused()
     {
-        var (config, archive) = await CopyArchiveAsync("push");
+        var (config, archive) = await env.CopyArchiveAsync("push");
         var segment = env.BatchSegments[1];
         var work = Directory.CreateTempSubdirectory("bf-pitr-push-").FullName;
         try
@@ -155,7 +155,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     [Fact]
     public async Task Wal_fetch_says_not_archived_with_exit_1_and_stops_recovery_with_126_on_a_wrong_segment()
     {
-        var (config, archive) = await CopyArchiveAsync("fetch");
+        var (config, archive) = await env.CopyArchiveAsync("fetch");
         var work = Directory.CreateTempSubdirectory("bf-pitr-fetch-").FullName;
         try
         {
@@ -186,7 +186,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     [Fact]
     public async Task Restore_refuses_a_base_manifest_altered_after_it_was_written_and_says_so()
     {
-        var (config, archive) = await CopyArchiveAsync("tampered-base");
+        var (config, archive) = await env.CopyArchiveAsync("tampered-base");
         var baseDir = Path.Combine(Path.GetDirectoryName(archive)!, "base");
         var manifestPath = Directory.EnumerateFiles(baseDir, "base-manifest.json", SearchOption.AllDirectories).Single();
         // An earlier start would make replay begin at the wrong place: the signature must catch it.
@@ -213,7 +213,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     [Fact]
     public async Task Wal_fetch_stops_recovery_on_a_record_altered_after_it_was_written()
     {
-        var (config, archive) = await CopyArchiveAsync("tampered-wal");
+        var (config, archive) = await env.CopyArchiveAsync("tampered-wal");
         var segment = env.BatchSegments[0];
         var recordPath = Path.Combine(archive, segment + ".json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(recordPath))!;
@@ -237,7 +237,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
     [Fact]
     public async Task Wal_retention_lists_the_wal_before_the_base_backup_on_a_dry_run_and_deletes_only_that()
     {
-        var (config, archive) = await CopyArchiveAsync("retention");
+        var (config, archive) = await env.CopyArchiveAsync("retention");
         var start = env.BaseBackup.Json.GetProperty("manifest").GetProperty("startWalFile").GetString()!;
         var before = Directory.GetFiles(archive).Order(StringComparer.Ordinal).ToList();
 
@@ -280,26 +280,6 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
             "--backupctl", PitrEnvironment.BackupctlCommand, "--timeout-minutes", "3", "--json", "--config", config ?? env.ConfigFile };
         if (ArchivingCluster.IsRoot) args.AddRange(["--run-as", "postgres"]);
         return [.. args];
-    }
-
-    internal async Task<(string Config, string Archive)> CopyArchiveAsync(string name)
-    {
-        var local = Path.Combine(env.Root, "copy-" + name);
-        CopyDirectory(env.LocalPath, local);
-        var config = Path.Combine(env.Root, $"copy-{name}.json");
-        env.WriteConfig(config, env.SourcePort, [CliEnvironment.LocalTarget(local)]);
-        await ArchivingCluster.ChownAsync(local);
-        await ArchivingCluster.ChownAsync(config);
-        return (config, Path.Combine(local, "pitr", PitrEnvironment.Cluster, "wal"));
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 
     private static async Task<SortedDictionary<int, long>> BatchesAsync(int port)

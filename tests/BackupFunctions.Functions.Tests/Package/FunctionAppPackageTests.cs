@@ -35,6 +35,7 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "StartRestore", "post", "restores", "admin", true },
         { "StartDisasterRecovery", "post", "dr", "admin", true },
         { "StartBaseBackup", "post", "basebackups", "function", true },
+        { "StartPitrRestore", "post", "restores/pitr", "admin", false },
         { "ListBackups", "get", "backups", "function", false },
         { "GetBackup", "get", "backups/{backupId}", "function", false },
         { "ListBackupVerifications", "get", "backups/{backupId}/verifications", "function", false },
@@ -100,7 +101,9 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
     {
         // The scan must find the orchestrations the starters and timers name, or it would prove nothing.
         var named = typeof(OrchestrationNames).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)
+            .Where(name => name != OrchestrationNames.PitrRestore) // self-hosted only: the Function App answers its route with a 501
+            .ToList();
         Assert.NotEmpty(named);
         Assert.All(named, name => Assert.Contains(name, WorkflowTypes.OrchestratorNames));
 

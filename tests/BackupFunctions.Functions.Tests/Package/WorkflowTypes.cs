@@ -6,7 +6,8 @@ namespace BackupFunctions.Functions.Tests.Package;
 
 /// <summary>
 /// Every orchestrator and activity class in the Workflows assembly, with the name the durable registry gives it
-/// (<see cref="DurableTaskAttribute"/> when present, else the class name): what AddBackupWorkflows registers.
+/// (<see cref="DurableTaskAttribute"/> when present, else the class name): what AddBackupWorkflows registers, less the
+/// self-hosted-only ones (<see cref="SelfHostedOnlyAttribute"/>), which the Function App does not wrap.
 /// </summary>
 internal static class WorkflowTypes
 {
@@ -18,7 +19,7 @@ internal static class WorkflowTypes
 
     private static IReadOnlyList<string> NamesDerivingFrom(Type openBase) =>
         Workflows.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && DerivesFrom(t, openBase))
+            .Where(t => t is { IsClass: true, IsAbstract: false } && DerivesFrom(t, openBase) && t.GetCustomAttribute<SelfHostedOnlyAttribute>() is null)
             .Select(t => t.GetCustomAttribute<DurableTaskAttribute>()?.Name.Name is { Length: > 0 } named ? named : t.Name)
             .Order(StringComparer.Ordinal)
             .ToList();
