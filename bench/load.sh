@@ -38,16 +38,20 @@ if [ -z "$HOST_DLL" ]; then
   HOST_DLL="$L/host/BackupFunctions.Host.dll"; CTL_DLL="$L/cli/backupctl.dll"
 fi
 
-export PGPASSWORD="$BF_PG_PASSWORD"
+export PGPASSWORD="$BF_PG_PASSWORD" PGOPTIONS="-c client_min_messages=warning"
 PSQL=(psql -h 127.0.0.1 -p "$BF_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q -X)
-# The second PostgreSQL server, for the control database: a throwaway cluster of the same version.
-PG2_PORT=${BF_LOAD_PG2_PORT:-$((BF_PG_PORT + 11))}; PG2="$L/pg2"
-"$BF_PG_BIN/pg_ctl" -D "$PG2" -m immediate stop >/dev/null 2>&1 || true
-rm -rf "$PG2"; mkdir -p "$PG2"; printf '%s\n' "$BF_PG_PASSWORD" >"$L/pg2.pw"
-"$BF_PG_BIN/initdb" -D "$PG2/data" -U postgres --pwfile="$L/pg2.pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
-rm -f "$L/pg2.pw"
-"$BF_PG_BIN/pg_ctl" -D "$PG2/data" -l "$PG2/server.log" -w \
+# The second PostgreSQL server, for the control database: a throwaway cluster of the same version. PostgreSQL will not
+# run as root, so as root it runs as the postgres user, in a directory under /tmp that user can reach.
+PG2_PORT=${BF_LOAD_PG2_PORT:-$((BF_PG_PORT + 11))}
+PG2=$(mktemp -d /tmp/bf-load-pg2-XXXXXX)
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+printf '%s\n' "$BF_PG_PASSWORD" >"$PG2/pw"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PG2"
+as_postgres "$BF_PG_BIN/initdb" -D "$PG2/data" -U postgres --pwfile="$PG2/pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+rm -f "$PG2/pw"
+as_postgres "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -l "$PG2/server.log" -w \
   -o "-p $PG2_PORT -c listen_addresses=127.0.0.1 -k $PG2 -c max_connections=300" start >/dev/null
+trap 'as_postgres "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$PG2"' EXIT
 PSQL2=(psql -h 127.0.0.1 -p "$PG2_PORT" -U postgres -v ON_ERROR_STOP=1 -q -X)
 "${PSQL2[@]}" -d postgres -c "CREATE DATABASE load_control"
 DBS=(load_burst); for i in $(seq -w 1 20); do DBS+=("load_$i"); done
@@ -101,7 +105,7 @@ HOST2_PID=$!
 cleanup() {
   kill "$HOST_PID" "$HOST2_PID" 2>/dev/null || true; wait "$HOST_PID" "$HOST2_PID" 2>/dev/null || true
   for db in "${DBS[@]}"; do "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
-  "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -m fast -w stop >/dev/null 2>&1 || true
+  as_postgres "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG2"
 }
 trap cleanup EXIT
