@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Load runs against the self-hosted API (not CI): bench/load.py's three phases against one host on 127.0.0.1:
-#   200 concurrent POST /api/backups for one database, ~1,000 reads/s of list + status for 60 s, and 21 databases
-#   (one burst database + 20) backed up at once through the same host, on scripts/services.sh's PostgreSQL.
+# Load runs against the self-hosted API (not CI): bench/load.py's three phases against TWO Release host processes
+# on 127.0.0.1 that share one task hub and one control database, over TWO PostgreSQL servers (the sources on
+# scripts/services.sh's server; the control database, with the catalog and the admission slots, on a second server
+# this script starts with initdb on a port of its own):
+#   one schedule tick of the full backup over 20 databases (both hosts run the timers: whichever claims a unit
+#   starts it, and either host's workers run its activities), 200 concurrent POST /api/backups for one database
+#   spread over both hosts (the per-database admission limit admits Admission:MaxRunsPerDatabase, 2, and answers
+#   429 + Retry-After to the rest), and ~1,000 reads/s of list + status for 60 s spread over both hosts.
 #
 #   bench/load.sh [--host-dll PATH --backupctl-dll PATH] [--burst N] [--qps Q] [--seconds S] [--rows R]
 #
 #   --host-dll/--backupctl-dll  use built binaries (e.g. a test project's bin/) instead of building Release ones.
 #   --rows R   rows per database (default 20000: ~2 MB each, so the fan-out measures the orchestration, not pg_dump).
-# Output (latency p50/p95/p99, codes, errors, throughput, host RSS) goes to stdout and .services/load/<stamp>.log.
-# The databases load_* are dropped at the end; the task hub and the S3 prefix / Azure container load-<hub> stay in the
-# emulators (scripts/services.sh down removes their data).
+# Output (latency p50/p95/p99, codes, errors, throughput, host RSS, load average) goes to stdout and
+# .services/load/<stamp>.log. The databases load_* and the second server are removed at the end; the task hub and
+# the S3 prefix / Azure container load-<hub> stay in the emulators (scripts/services.sh down removes their data).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -33,10 +38,24 @@ if [ -z "$HOST_DLL" ]; then
   HOST_DLL="$L/host/BackupFunctions.Host.dll"; CTL_DLL="$L/cli/backupctl.dll"
 fi
 
-export PGPASSWORD="$BF_PG_PASSWORD"
+export PGPASSWORD="$BF_PG_PASSWORD" PGOPTIONS="-c client_min_messages=warning"
 PSQL=(psql -h 127.0.0.1 -p "$BF_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q -X)
+# The second PostgreSQL server, for the control database: a throwaway cluster of the same version. PostgreSQL will not
+# run as root, so as root it runs as the postgres user, in a directory under /tmp that user can reach.
+PG2_PORT=${BF_LOAD_PG2_PORT:-$((BF_PG_PORT + 11))}
+PG2=$(mktemp -d /tmp/bf-load-pg2-XXXXXX)
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+printf '%s\n' "$BF_PG_PASSWORD" >"$PG2/pw"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PG2"
+as_postgres "$BF_PG_BIN/initdb" -D "$PG2/data" -U postgres --pwfile="$PG2/pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+rm -f "$PG2/pw"
+as_postgres "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -l "$PG2/server.log" -w \
+  -o "-p $PG2_PORT -c listen_addresses=127.0.0.1 -k $PG2 -c max_connections=300" start >/dev/null
+trap 'as_postgres "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$PG2"' EXIT
+PSQL2=(psql -h 127.0.0.1 -p "$PG2_PORT" -U postgres -v ON_ERROR_STOP=1 -q -X)
+"${PSQL2[@]}" -d postgres -c "CREATE DATABASE load_control"
 DBS=(load_burst); for i in $(seq -w 1 20); do DBS+=("load_$i"); done
-for db in "${DBS[@]}" load_control; do
+for db in "${DBS[@]}"; do
   "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 done
 for db in "${DBS[@]}"; do
@@ -45,17 +64,27 @@ done
 
 KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+='); ADMIN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 HUB="load$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-PORT=${BF_LOAD_HOST_PORT:-7297}
+PORT=${BF_LOAD_HOST_PORT:-7297}; PORT2=$((PORT + 1))
 CONN="Host=127.0.0.1;Port=$BF_PG_PORT;Username=postgres;Password=$BF_PG_PASSWORD"
-DBLIST=$(printf '"%s",' "${DBS[@]}"); DBLIST="[${DBLIST%,}]"
+CONN2="Host=127.0.0.1;Port=$PG2_PORT;Username=postgres;Password=$BF_PG_PASSWORD"
+# The schedule covers the 20 databases; load_burst (the connection string's own) is for the manual burst only.
+DBLIST=$(printf '"%s",' "${DBS[@]:1}"); DBLIST="[${DBLIST%,}]"
+# One due time of the full-backup schedule, far enough ahead for both hosts to be up (a first-ever due time missed
+# while no host ran is not made up); every other schedule is off.
+DUE_EPOCH=$(( $(date +%s) + ${BF_LOAD_TICK_AFTER:-150} ))
+TICK_DUE=$(date -u -d "@$DUE_EPOCH" +%Y%m%dT%H%M%SZ)
+TICK_CRON="$(date -u -d "@$DUE_EPOCH" '+%-S %-M %-H') * * *"
+SCHEDULES='"FullBackup": { "Cron": "'"$TICK_CRON"'", "RunMissedOnStartup": false }'
+for s in TenantBackup FilesBackup IntegrityCheck Retention TestRestore BaseBackup WalArchivingCheck; do SCHEDULES+=', "'$s'": { "Enabled": false }'; done
 cat >"$W/backupfunctions.json" <<JSON
 { "BackupFunctions": {
     "Source": { "ConnectionString": "$CONN;Database=load_burst", "Databases": $DBLIST },
     "Keys": { "KeyFile": "$W/kek.json", "FunctionKeys": ["$KEY"], "AdminKeys": ["$ADMIN"] },
     "StagingDirectory": "$W/staging",
-    "Control": { "ConnectionString": "$CONN;Database=load_control" },
+    "Control": { "ConnectionString": "$CONN2;Database=load_control;Maximum Pool Size=100" },
     "TaskHub": { "ConnectionString": "$BF_AZURITE_CONNECTION_STRING", "HubName": "$HUB" },
-    "Host": { "Urls": "http://127.0.0.1:$PORT", "RunTimers": false },
+    "Host": { "Urls": "http://127.0.0.1:$PORT", "RunTimers": true },
+    "Schedules": { $SCHEDULES },
     "Targets": [
       { "Name": "local", "Type": "filesystem", "Path": "$W/local" },
       { "Name": "s3", "Type": "s3", "ServiceUrl": "$BF_S3_SERVICE_URL", "Region": "$BF_S3_REGION", "Bucket": "backups", "Prefix": "load-$HUB",
@@ -67,17 +96,31 @@ ctl() { BACKUPFUNCTIONS_CONFIG="$W/backupfunctions.json" dotnet "$CTL_DLL" "$@";
 ctl keys new --id load-key --out "$W/kek.json" >/dev/null
 ctl targets init >/dev/null
 
-BACKUPFUNCTIONS_CONFIG="$W/backupfunctions.json" dotnet "$HOST_DLL" >"$W/host.log" 2>&1 &
+# Two host processes, same settings but the port, each with its own staging directory (as on two machines).
+BACKUPFUNCTIONS_CONFIG="$W/backupfunctions.json" dotnet "$HOST_DLL" >"$W/host1.log" 2>&1 &
 HOST_PID=$!
+BACKUPFUNCTIONS_CONFIG="$W/backupfunctions.json" BackupFunctions__Host__Urls="http://127.0.0.1:$PORT2" \
+  BackupFunctions__StagingDirectory="$W/staging2" dotnet "$HOST_DLL" >"$W/host2.log" 2>&1 &
+HOST2_PID=$!
 cleanup() {
-  kill "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true
-  for db in "${DBS[@]}" load_control; do "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
+  kill "$HOST_PID" "$HOST2_PID" 2>/dev/null || true; wait "$HOST_PID" "$HOST2_PID" 2>/dev/null || true
+  for db in "${DBS[@]}"; do "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
+  as_postgres "$BF_PG_BIN/pg_ctl" -D "$PG2/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG2"
 }
 trap cleanup EXIT
-for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$PORT/healthz/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs "http://127.0.0.1:$PORT/healthz/ready" >/dev/null || { tail -30 "$W/host.log" >&2; exit 1; }
+for p in "$PORT" "$PORT2"; do
+  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$p/healthz/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+  curl -fs "http://127.0.0.1:$p/healthz/ready" >/dev/null || { tail -30 "$W"/host*.log >&2; exit 1; }
+done
+[ "$(date +%s)" -lt "$DUE_EPOCH" ] || { echo "the hosts were ready after the tick's due time; raise BF_LOAD_TICK_AFTER" >&2; exit 1; }
 
 {
-  echo "# bench/load.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD), host $HOST_DLL, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $ROWS rows per database"
-  LOAD_KEY=$KEY LOAD_ADMIN_KEY=$ADMIN python3 bench/load.py "http://127.0.0.1:$PORT" "$HOST_PID" load_burst "$(IFS=,; echo "${DBS[*]:1}")" "${PYARGS[@]}"
+  echo "# bench/load.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD), 2 hosts $HOST_DLL, sources on :$BF_PG_PORT, control on :$PG2_PORT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $ROWS rows per database"
+  LOAD_KEY=$KEY LOAD_ADMIN_KEY=$ADMIN python3 bench/load.py "http://127.0.0.1:$PORT,http://127.0.0.1:$PORT2" "$HOST_PID,$HOST2_PID" \
+    load_burst "$(IFS=,; echo "${DBS[*]:1}")" "$TICK_DUE" "${PYARGS[@]}"
+  # Which host started which unit of the tick (event 1402), and how the activities split between the two.
+  for n in 1 2; do
+    echo "host$n: started $(grep -c '\[1402\]' "$W/host$n.log" || true) scheduled unit(s); admission refusals logged $(grep -c '\[1202\]' "$W/host$n.log" || true)"
+  done
 } 2>&1 | tee "$OUT"

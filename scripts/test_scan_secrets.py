@@ -53,6 +53,16 @@ class ScanSecretsTests(unittest.TestCase):
         self.write("a.log", "AccountKey=" + "A" * 86 + "==;BlobEndpoint=...")
         self.assertEqual(1, self.run_scan())
 
+    def test_a_data_key_from_the_ledger_is_found_as_base64_or_hex(self):
+        # TestSecrets.RegisterDataKeysUnderAsync writes each backup's data key in these forms.
+        dek_b64, dek_hex = "3q2+7wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGho=", "deadbeef000102030405060708090a0b0c0d0e0f101112131415161718191a1a"
+        self.write("TestResults/console.log", "debug: data key %s\n" % dek_hex)
+        self.assertEqual(1, self.run_scan([dek_b64, dek_hex]))
+        self.write("TestResults/console.log", "debug: data key %s\n" % dek_b64)
+        self.assertEqual(1, self.run_scan([dek_b64, dek_hex]))
+        self.write("TestResults/console.log", "debug: data key wrapped with kek 'prod'\n")
+        self.assertEqual(0, self.run_scan([dek_b64, dek_hex]))
+
     def test_public_and_masked_values_are_not_secrets(self):
         self.write("services/azurite.log", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=%s;" % scan_secrets.AZURITE_DEV_KEY)
         self.write("b.log", "Password=***; pwd=<redacted>; the SHA-256 is 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n"

@@ -121,6 +121,11 @@ func appSettings(input appSettingsInput) object => merge([
     BackupFunctions__Retention__DefaultKeepDays: string(input.retentionDefaultKeepDays)
     BackupFunctions__Retention__MinVerifiedToKeep: string(input.minVerifiedToKeep)
     BackupFunctions__Activities__Timeout: input.activityTimeout
+    // At most this many manual backups of one database admitted and unfinished at once (docs/http-api.md, "Admission").
+    // The app's AdmissionLeaseTimer renews the slots every minute, so the lease must outlast a few missed minutes.
+    BackupFunctions__Admission__MaxRunsPerDatabase: '2'
+    BackupFunctions__Admission__Lease: '00:05:00'
+    BackupFunctions__Admission__RetryAfter: '00:00:30'
     BackupFunctions__Tenants__SessionSetting: input.tenantSessionSetting
     BackupFunctions__Scratch__DatabasePrefix: input.scratchDatabasePrefix
   }

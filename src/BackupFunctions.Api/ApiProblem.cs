@@ -45,6 +45,10 @@ public sealed record ApiProblem(
     public static ApiProblem Unprocessable(string detail) =>
         new(Rfc9110 + "15.5.21", "The stored data is damaged.", StatusCodes.Status422UnprocessableEntity, detail);
 
+    /// <summary>A limit refused the request; the answer carries Retry-After.</summary>
+    public static ApiProblem TooManyRequests(string detail) =>
+        new("https://tools.ietf.org/html/rfc6585#section-4", "Too many runs of this database.", StatusCodes.Status429TooManyRequests, detail);
+
     public static ApiProblem Unavailable(string detail) =>
         new(Rfc9110 + "15.6.4", "Not available.", StatusCodes.Status503ServiceUnavailable, detail);
 

@@ -126,6 +126,7 @@ public static class HostApp
         if (hostOptions.RegisterProductWorkflows)
         {
             ProductWorkflows.AddServices(services, product);
+            services.AddHostedService<Admission.AdmissionLeaseService>();
         }
         else
         {

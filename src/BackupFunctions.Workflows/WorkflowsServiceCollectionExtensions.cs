@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using BackupFunctions.Workflows.Activities;
+using BackupFunctions.Workflows.Admission;
 using BackupFunctions.Workflows.Alerts;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Catalog.Postgres;
@@ -45,6 +46,9 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<BackupMetrics>();
         services.TryAddSingleton<Retention.IRetentionLedger>(sp =>
             new PostgresRetentionLedger(ControlDataSource.Create(options.Control), options.Control.CatalogSchema, sp.GetRequiredService<IBackupCatalog>()));
+        services.AddSingleton(_ => new AdmissionStore(ControlDataSource.Create(options.Control), options.Control.CatalogSchema, options.Admission));
+        services.AddSingleton<BackupAdmission>();
+        services.AddSingleton<AdmissionLeaseKeeper>();
         return services;
     }
 

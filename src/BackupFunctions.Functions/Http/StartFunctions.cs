@@ -1,5 +1,7 @@
 using BackupFunctions.Api;
+using BackupFunctions.Functions.Admission;
 using BackupFunctions.Workflows;
+using BackupFunctions.Workflows.Admission;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Models;
 using BackupFunctions.Workflows.Restore.Merge;
@@ -15,16 +17,42 @@ namespace BackupFunctions.Functions.Http;
 /// The "start work" routes of docs/http-api.md. A bad request is a 400 problem before anything starts; a good one
 /// starts its orchestration under a fresh id and answers 202 with the Durable Functions status URLs
 /// (<c>CreateCheckStatusResponseAsync</c>). Restore and DR overwrite or create databases: admin key only.
+/// A backup is admitted only while its database has fewer than BackupFunctions:Admission:MaxRunsPerDatabase runs
+/// unfinished across the app's instances; beyond that the answer is 429 with Retry-After (docs/http-api.md, "Admission").
 /// </summary>
-public sealed class StartFunctions(BackupFunctionsOptions options, ILogger<StartFunctions> logger)
+public sealed class StartFunctions(BackupFunctionsOptions options, BackupAdmission admission, ILogger<StartFunctions> logger)
 {
     [Function("StartBackup")]
     public async Task<HttpResponseData> StartBackup(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backups")] HttpRequestData request,
         [DurableClient] DurableTaskClient client, FunctionContext context)
     {
-        var body = await RequestBody.ReadTextAsync(request.Body, context.CancellationToken);
-        return await StartAsync(request, client, StartPlanner.Backup(body, options), context.CancellationToken);
+        var ct = context.CancellationToken;
+        var decision = StartPlanner.Backup(await RequestBody.ReadTextAsync(request.Body, ct), options);
+        if (decision.Plan is not { Input: BackupRequest backup } plan)
+        {
+            return await StartAsync(request, client, decision, ct);
+        }
+
+        var instanceId = plan.NewInstanceId();
+        if (await admission.AdmitAsync(backup, instanceId, DurableRunStates.Probe(client), ct) is { } refusal)
+        {
+            logger.LogWarning("Refused a backup of {Database}: the per-database limit is reached.", admission.DatabaseOf(backup));
+            var refused = await HttpAnswers.ProblemAsync(request, ApiProblem.TooManyRequests(refusal));
+            refused.Headers.Add("Retry-After", ((int)Math.Ceiling(admission.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return refused;
+        }
+
+        try
+        {
+            return await StartAsync(request, client, decision, ct, instanceId);
+        }
+        catch when (admission.Enabled)
+        {
+            // Nothing started, so the slot it took must not wait for the start grace to be freed.
+            await admission.ReleaseAsync(instanceId, CancellationToken.None);
+            throw;
+        }
     }
 
     [Function("StartRestore")]
@@ -67,15 +95,16 @@ public sealed class StartFunctions(BackupFunctionsOptions options, ILogger<Start
         return await StartAsync(request, client, StartPlanner.BaseBackup(body, options), context.CancellationToken);
     }
 
-    private async Task<HttpResponseData> StartAsync(HttpRequestData request, DurableTaskClient client, StartDecision decision, CancellationToken ct)
+    private async Task<HttpResponseData> StartAsync(HttpRequestData request, DurableTaskClient client, StartDecision decision, CancellationToken ct,
+        string? instanceId = null)
     {
         if (decision.Plan is not { } plan)
         {
             return await HttpAnswers.ProblemAsync(request, decision.Problem!);
         }
 
-        var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
-            plan.Orchestration, plan.Input, new Microsoft.DurableTask.StartOrchestrationOptions(plan.NewInstanceId()), ct);
+        instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
+            plan.Orchestration, plan.Input, new Microsoft.DurableTask.StartOrchestrationOptions(instanceId ?? plan.NewInstanceId()), ct);
         logger.LogInformation("Started {Orchestration} as {InstanceId}.", plan.Orchestration, instanceId);
         return await client.CreateCheckStatusResponseAsync(request, instanceId, ct);
     }

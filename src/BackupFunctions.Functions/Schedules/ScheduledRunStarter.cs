@@ -1,3 +1,4 @@
+using BackupFunctions.Workflows.Admission;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Schedules;
 using Microsoft.DurableTask;
@@ -11,8 +12,9 @@ namespace BackupFunctions.Functions.Schedules;
 /// (overridableExistingInstanceStates: NonRunningStates) would overwrite a finished instance with the same id, so
 /// an instance that exists in any state is looked up first and left alone; a start that races another one and
 /// fails is taken as "already started" when the instance is there afterwards.
+/// A backup it starts is never refused by the per-database limit; it is counted there, so it holds a slot while it runs.
 /// </summary>
-public sealed class ScheduledRunStarter(BackupFunctionsOptions options, ILogger<ScheduledRunStarter> logger)
+public sealed class ScheduledRunStarter(BackupFunctionsOptions options, ILogger<ScheduledRunStarter> logger, BackupAdmission? admission = null)
 {
     public async Task<IReadOnlyList<ScheduledRunOutcome>> StartAsync(
         DurableTaskClient client, FunctionSchedule schedule, DateTime dueUtc, CancellationToken ct)
@@ -21,6 +23,12 @@ public sealed class ScheduledRunStarter(BackupFunctionsOptions options, ILogger<
         foreach (var unit in schedule.Units(options))
         {
             var instanceId = ScheduledInstanceId.For(schedule.Name, dueUtc, unit.Key);
+            if (admission is not null)
+            {
+                // Counted before the start (a start cannot be taken back); idempotent when the timer fires twice.
+                await admission.CountScheduledAsync(unit.Input, instanceId, ct);
+            }
+
             var started = await StartOnceAsync(client, schedule.Orchestration, instanceId, unit.Input, ct);
             outcomes.Add(new ScheduledRunOutcome(instanceId, started));
             if (started)

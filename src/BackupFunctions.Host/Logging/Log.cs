@@ -26,6 +26,15 @@ internal static partial class Log
     [LoggerMessage(1200, LogLevel.Information, "Started {Orchestration} instance {InstanceId} on request")]
     public static partial void ManualStart(ILogger logger, string orchestration, string instanceId);
 
+    [LoggerMessage(1202, LogLevel.Warning, "Refused a backup of {Database}: the per-database limit is reached")]
+    public static partial void AdmissionRefused(ILogger logger, string database);
+
+    [LoggerMessage(1203, LogLevel.Debug, "Admission leases: {Renewed} renewed, {Released} released")]
+    public static partial void AdmissionLeasesKept(ILogger logger, int renewed, int released);
+
+    [LoggerMessage(1204, LogLevel.Warning, "Admission leases could not be renewed this time: {Reason}")]
+    public static partial void AdmissionLeasesNotKept(ILogger logger, string reason);
+
     [LoggerMessage(1201, LogLevel.Information, "Alert {AlertId} acknowledged by {By}")]
     public static partial void AlertAcknowledged(ILogger logger, long alertId, string? by);
 

@@ -1,4 +1,5 @@
 using BackupFunctions.Host.Logging;
+using BackupFunctions.Workflows.Admission;
 using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Schedules;
 using Grpc.Core;
@@ -12,9 +13,11 @@ namespace BackupFunctions.Host.Schedules;
 /// Starts the orchestrations of one due time, once across all hosts: the claim in <see cref="ScheduleStateStore"/>
 /// decides which host starts a unit, and the start itself uses the deterministic instance id with every status as a
 /// dedupe status, so a host that took over a stale claim never starts a second copy.
+/// A backup it starts is never refused by the per-database limit; it is counted there, so it holds a slot while it runs.
 /// </summary>
 public sealed class ScheduledRunStarter(
-    DurableTaskClient client, ScheduleStateStore state, BackupFunctionsOptions options, ILogger<ScheduledRunStarter> logger)
+    DurableTaskClient client, ScheduleStateStore state, BackupFunctionsOptions options, ILogger<ScheduledRunStarter> logger,
+    BackupAdmission? admission = null)
 {
     private static readonly OrchestrationRuntimeStatus[] EveryStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
 
@@ -55,6 +58,12 @@ public sealed class ScheduledRunStarter(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["InstanceId"] = instanceId });
         try
         {
+            // Counted before the start (a start cannot be taken back), idempotent for a host that takes over the claim.
+            if (admission is not null)
+            {
+                await admission.CountScheduledAsync(unit.Input, instanceId, ct);
+            }
+
             await client.ScheduleNewOrchestrationInstanceAsync(
                 schedule.Orchestration, unit.Input, new StartOrchestrationOptions(instanceId).WithDedupeStatuses(EveryStatus), ct);
             Log.ScheduledStart(logger, schedule.Name, schedule.Orchestration, instanceId);

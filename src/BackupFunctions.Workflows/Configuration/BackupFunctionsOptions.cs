@@ -54,6 +54,9 @@ public sealed class BackupFunctionsOptions
     /// <summary>Alert channels, delivery and rule thresholds (docs/alerts.md).</summary>
     public AlertOptions Alerts { get; set; } = new();
 
+    /// <summary>The per-database limit on backup starts (docs/http-api.md, "Admission").</summary>
+    public Admission.AdmissionOptions Admission { get; set; } = new();
+
     /// <summary>
     /// Lists every problem as a sentence a person can act on; empty when the settings are usable.
     /// Target settings are checked by the target factory.
@@ -84,6 +87,7 @@ public sealed class BackupFunctionsOptions
         problems.AddRange(Pitr.Validate());
         problems.AddRange(Alerts.Validate());
         problems.AddRange(Integrity.Validate());
+        problems.AddRange(Admission.Validate());
         return problems;
     }
 }

@@ -133,6 +133,8 @@ public sealed class CliEnvironment : IAsyncLifetime
     {
         try
         {
+            // Before anything is deleted: the data keys of the backups made here join the secrets ledger the log scan reads.
+            await TestSecrets.RegisterDataKeysUnderAsync(Root, KeyFile);
             await new BlobContainerClient(TestServices.AzuriteConnectionString, Container).DeleteIfExistsAsync();
             var s3 = BackupTargetFactory.Create(S3Target(S3Prefix, TestServices.S3ServiceUrl));
             var keys = new List<string>();

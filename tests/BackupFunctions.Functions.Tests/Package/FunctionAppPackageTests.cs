@@ -26,6 +26,8 @@ public sealed class FunctionAppPackageTests(FunctionAppPackage package) : IClass
         { "TestRestoreTimer", "%TestRestoreSchedule%" },
         { "BaseBackupTimer", "%BaseBackupSchedule%" },
         { "WalArchivingCheckTimer", "%WalArchivingCheckSchedule%" },
+        // Not a schedule: renews the per-database admission slots each minute (the durable client reads their runs).
+        { "AdmissionLeaseTimer", "0 * * * * *" },
     };
 
     /// <summary>docs/http-api.md: restores, DR and acknowledging or resolving an alert need the admin key; health needs none.</summary>

@@ -90,6 +90,8 @@ public sealed class RealTargets : IAsyncDisposable
     {
         try
         {
+            // Before anything is deleted: the data keys of the backups made here join the secrets ledger the log scan reads.
+            await TestSecrets.RegisterDataKeysUnderAsync(Root, Options.Keys.KeyFile!);
             await new BlobContainerClient(TestServices.AzuriteConnectionString, Container).DeleteIfExistsAsync();
             var s3 = BackupTargetFactory.Create(Options.Targets.Single(t => t.Name == S3));
             var keys = new List<string>();

@@ -131,6 +131,8 @@ public sealed class ThreeTargets : IAsyncDisposable
     {
         try
         {
+            // Before anything is deleted: the data keys of the backups made here join the secrets ledger the log scan reads.
+            await TestSecrets.RegisterDataKeysUnderAsync(Root, KeyFilePath);
             await new BlobContainerClient(TestServices.AzuriteConnectionString, Container).DeleteIfExistsAsync();
             var s3 = BackupTargetFactory.Create(S3Options(Prefix));
             var keys = new List<string>();
