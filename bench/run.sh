@@ -157,20 +157,38 @@ set_archive_command() { # command
 }
 
 # ---- measuring -------------------------------------------------------------------------------
-declare -A WALL RSS SIZEB DUMPFMT
+declare -A WALL RSS SIZEB DUMPFMT CPU EMU LOADAT
+# CPU seconds (utime + stime, /proc/PID/stat) of the emulators scripts/services.sh started (Azurite, s3rver): what they
+# burn during a run is theirs, not ours, and on this machine they share our cores (issue 17's three-target row).
+emulator_cpu() {
+  local total=0 n pid
+  for n in azurite s3rver; do
+    [ -f "$ROOT/.services/$n.pid" ] || continue
+    for pid in $(pgrep -g "$(cat "$ROOT/.services/$n.pid")" 2>/dev/null); do
+      total=$(awk -v t="$total" '{ split($0, a, ") "); split(a[2], f, " "); print t + (f[12] + f[13]) / 100 }' "/proc/$pid/stat" 2>/dev/null || echo "$total")
+    done
+  done
+  echo "$total"
+}
 timed() { # key command... (under /usr/bin/time -v, REPEAT times, $PRE eval'd untimed before each;
-  # keeps the fastest wall time and the largest RSS; a failing command fails the run)
-  local key=$1 rep w r; shift
+  # keeps the fastest wall time (with its CPU: user+sys of the command and its children, e.g. pg_dump, and the
+  # emulators' CPU over the same interval) and the largest RSS; a failing command fails the run)
+  local key=$1 rep w r c e0 e; shift
   for ((rep = 1; rep <= REPEAT; rep++)); do
     echo "   - $key ($rep/$REPEAT)" >&2
     [ -n "${PRE:-}" ] && eval "$PRE"
+    e0=$(emulator_cpu)
     if ! /usr/bin/time -v -o "$W/time.$key" "$@"; then
       echo "'$key' failed: $*" >&2; tail -5 "$W/time.$key" >&2; exit 1
     fi
+    e=$(awk -v a="$(emulator_cpu)" -v b="$e0" 'BEGIN { printf "%.2f", a - b }')
     w=$(awk -F': ' '/Elapsed \(wall clock\) time/ {print $2}' "$W/time.$key" |
       awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
     r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/time.$key")
-    if [ "$rep" = 1 ] || awk "BEGIN { exit !($w < ${WALL[$CUR.$key]}) }"; then WALL[$CUR.$key]=$w; fi
+    c=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' "$W/time.$key")
+    if [ "$rep" = 1 ] || awk "BEGIN { exit !($w < ${WALL[$CUR.$key]}) }"; then
+      WALL[$CUR.$key]=$w; CPU[$CUR.$key]=$c; EMU[$CUR.$key]=$e; LOADAT[$CUR.$key]=$(cut -d' ' -f1 /proc/loadavg)
+    fi
     if [ "$rep" = 1 ] || [ "$r" -gt "${RSS[$CUR.$key]}" ]; then RSS[$CUR.$key]=$r; fi
   done
   PRE=
@@ -369,6 +387,43 @@ fi
 add_target "Compressed size within 5 % of \`pg_dump -Fc\` or smaller: $(mv_ $c6) (${t6%;} )"
 echo; echo "$TARGETS"
 
+# ---- issue 17's table: each row paired in this run, wall and CPU, with the load average beside it ---------------
+# CPU is user+sys of the command and its children (pg_dump, pg_restore); the emulators' CPU is separate.
+I17="| run | ratio (wall) | CPU s, ours vs reference | aim | load avg (1 min) |"$'\n'"|---|---|---|---|---|"$'\n'
+i17_row() { # label num den aim-op aim (ratio compared with the aim: le or ge)
+  local n label=$1 a=$2 b=$3 op=$4 aim=$5 ok=1 r cells=""
+  for n in "${NAMES[@]}"; do
+    r=$(awk -v x="${WALL[$n.$a]}" -v y="${WALL[$n.$b]}" 'BEGIN { printf "%.2f", x / y }')
+    if [ "$op" = le ]; then awk "BEGIN{exit !($r <= $aim)}" || ok=0; else awk "BEGIN{exit !($r >= $aim)}" || ok=0; fi
+    cells+="$n ${r}× (${WALL[$n.$a]} s vs ${WALL[$n.$b]} s); "
+    CPUCELL+="$n ${CPU[$n.$a]} vs ${CPU[$n.$b]}; "
+    LOADCELL+="$n ${LOADAT[$n.$a]}; "
+  done
+  I17+="| $label | ${cells%; } | ${CPUCELL%; } | $( [ "$op" = le ] && echo "≤" || echo "≥" ) ${aim}×: $(mv_ $ok) | ${LOADCELL%; } |"$'\n'
+  CPUCELL=""; LOADCELL=""
+}
+CPUCELL=""; LOADCELL=""
+i17_row "\`backupctl backup\`, local target, vs \`pg_dump -Fc -Z0 > /dev/null\`" ours_local dump_z0_null le 1.15
+i17_row "\`backupctl backup\` vs \`pg_dump -Fc\` to a file" ours_local dump_fc le 1.0
+i17_row "three targets vs the local target alone" ours_3targets ours_local le 1.3
+i17_row "\`backupctl restore\` into a new database vs \`pg_restore -j2\` of a \`-Fc -Z0\` file" restore_ours pg_restore_j2 le 1.0
+i17_row "\`backupctl restore\` vs \`pg_restore -j1\`" restore_ours pg_restore_j1 le 1.0
+size_cells=""; size_ok=1
+for n in "${NAMES[@]}"; do
+  r=$(awk -v a="${SIZEB[$n.ours_local]}" -v b="${SIZEB[$n.dump_fc]}" 'BEGIN{printf "%.2f", a/b}')
+  awk "BEGIN{exit !($r <= 1.0)}" || size_ok=0; size_cells+="$n ${r}×; "
+done
+I17+="| stored size vs \`pg_dump -Fc\` | ${size_cells%; } | – | ≤ 1.0×: $(mv_ $size_ok) | – |"$'\n'
+# The three-target aim holds on our side: our CPU for three targets against one, with the emulators' share beside it.
+emu_cells=""; emu_ok=1
+for n in "${NAMES[@]}"; do
+  r=$(awk -v a="${CPU[$n.ours_3targets]}" -v b="${CPU[$n.ours_local]}" 'BEGIN{printf "%.2f", a/b}')
+  awk "BEGIN{exit !($r <= 1.3)}" || emu_ok=0
+  emu_cells+="$n ${r}× (${CPU[$n.ours_3targets]} vs ${CPU[$n.ours_local]} CPU s; Azurite + s3rver ${EMU[$n.ours_3targets]} CPU s meanwhile); "
+done
+I17+="| three targets vs one, **our CPU** (backupctl + pg_dump) | ${emu_cells%; } | – | ≤ 1.3×: $(mv_ $emu_ok) | – |"$'\n'
+echo; echo "Issue 17 (load average at the start $LOAD_START):"; echo; echo "$I17"
+
 ELAPSED=$(( $(date +%s) - START_EPOCH ))
 echo "total: ${ELAPSED} s (load average at the end: $LOAD)" >&2
 DESC=""
@@ -411,6 +466,9 @@ $TABLE
 Against the targets of issue 6:
 
 $TARGETS
+Issue 17's table, each row paired in this run (CPU: user+sys of the command and its children; load average at the start $LOAD_START):
+
+$I17
 $PGBR_LINE
 
 $(cat "$ROOT/bench/pgbackrest-note.md" 2>/dev/null)"

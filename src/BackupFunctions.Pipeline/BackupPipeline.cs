@@ -2,6 +2,7 @@ using System.Data;
 using BackupFunctions.Pipeline.DirectoryArchive;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Pipeline.RowCounts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -41,7 +42,8 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         NpgsqlTransaction? snapshotTx = null;
         if (options.CollectRowCounts)
         {
-            // Hold a snapshot open for the whole dump, so the row counts describe exactly what was dumped.
+            // Hold a snapshot open for the whole dump: the table list the counts are kept for, and the scan they fall back
+            // to, then describe exactly what was dumped. An idle session in a transaction costs the server nothing.
             snapshotTx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
             // A long dump leaves this session idle in its transaction: the server must not end it.
             await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0", conn, snapshotTx))
@@ -52,34 +54,28 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         }
         args.AddRange(options.ExtraDumpArguments);
 
+        // The counts come from the dump itself, counted as it passes through the encoder (RowCounts/): no second
+        // scan of every table. The tables and their ancestors are read in the dump's snapshot.
+        var tables = snapshotTx is null ? null : await DumpTables.ReadAsync(conn, snapshotTx, ct).ConfigureAwait(false);
+        IDumpRowCounter? counter = tables is null ? null : scratch is null ? new CustomDumpRowCounter() : new DirectoryBundleRowCounter();
+
         LogStarting(_logger, source.ToString(), server.Text, pgDumpVersion);
         ArtifactEncodeResult encoded;
-        // The counts scan the tables in the dump's snapshot while pg_dump streams them: afterwards
-        // they would add a second pass over the data to the backup's wall time.
-        using var countCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task<IReadOnlyDictionary<string, long>>? countsTask = null;
         try
         {
             if (scratch is null)
             {
                 await using var dump = runner.Start(PgTool.PgDump, source, args, client: client);
-                countsTask = snapshotTx is null ? null : DatabaseInspector.CountRowsAsync(conn, countCts.Token);
-                encoded = await EncodeAsync(dump, dump.StandardOutput, token => dump.WaitForSuccessAsync(token), output, options, progress, ct).ConfigureAwait(false);
+                encoded = await EncodeAsync(dump, Observed(dump.StandardOutput, counter), token => dump.WaitForSuccessAsync(token), output, options, progress, ct).ConfigureAwait(false);
             }
             else
             {
                 LogParallelDump(_logger, source.ToString(), options.DumpJobs, scratch);
                 var follower = new DirectoryDumpFollower(scratch);
                 await using var dump = runner.Start(PgTool.PgDump, source, args, client: client, onStderrLine: follower.OnStderrLine);
-                countsTask = snapshotTx is null ? null : DatabaseInspector.CountRowsAsync(conn, countCts.Token);
                 await using var feed = ParallelDumpFeed.Start(dump, follower);
-                encoded = await EncodeAsync(dump, feed.Output, feed.WaitAsync, output, options, progress, ct).ConfigureAwait(false);
+                encoded = await EncodeAsync(dump, Observed(feed.Output, counter), feed.WaitAsync, output, options, progress, ct).ConfigureAwait(false);
             }
-        }
-        catch (Exception)
-        {
-            await AbandonCountsAsync(countCts, countsTask).ConfigureAwait(false);
-            throw;
         }
         finally
         {
@@ -87,9 +83,18 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         }
 
         IReadOnlyDictionary<string, long>? counts = null;
-        if (countsTask is not null)
+        if (counter is not null)
         {
-            counts = await countsTask.ConfigureAwait(false);
+            counter.Complete();
+            counts = counter.Failure is null ? tables!.Resolve(counter) : null;
+            if (counts is null)
+            {
+                // Data the counter cannot follow (INSERT statements, an archive version it does not know): count the
+                // tables in the dump's snapshot, which the transaction still holds.
+                LogCountingByScan(_logger, source.ToString(), counter.Failure ?? "the table data is not COPY text");
+                counts = await DatabaseInspector.CountRowsAsync(conn, ct).ConfigureAwait(false);
+            }
+
             await snapshotTx!.RollbackAsync(ct).ConfigureAwait(false);
         }
         var completedAt = DateTimeOffset.UtcNow;
@@ -125,14 +130,8 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         }
     }
 
-    /// <summary>The dump failed: stop the counts and let them end before the connection goes.</summary>
-    private static async Task AbandonCountsAsync(CancellationTokenSource countCts, Task? countsTask)
-    {
-        if (countsTask is null) return;
-        await countCts.CancelAsync().ConfigureAwait(false);
-        try { await countsTask.ConfigureAwait(false); }
-        catch (Exception) { /* the dump's failure is the one to report */ }
-    }
+    private static Stream Observed(Stream source, IDumpRowCounter? counter) =>
+        counter is null ? source : new ObservedReadStream(source, counter.Append);
 
     /// <summary>
     /// pg_dumpall --globals-only (roles, memberships, tablespaces) through the same encoder: a full
@@ -171,6 +170,9 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Backing up {Database} (server {ServerVersion}) with {PgDumpVersion}")]
     private static partial void LogStarting(ILogger logger, string database, string serverVersion, string pgDumpVersion);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "Counting the rows of {Database} by scanning its tables after the dump, because they could not be counted in the dump stream: {Reason}")]
+    private static partial void LogCountingByScan(ILogger logger, string database, string reason);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Backed up {Database}: {RawBytes} plain bytes, {StoredBytes} stored bytes in {Seconds:F1} s ({MBps:F0} MB/s)")]
     private static partial void LogCompleted(ILogger logger, string database, long rawBytes, long storedBytes, double seconds, double mbps);

@@ -1,6 +1,4 @@
 using System.Buffers;
-using ZstdSharp;
-using ZstdSharp.Unsafe;
 
 namespace BackupFunctions.Pipeline.Format;
 
@@ -29,14 +27,16 @@ public sealed class ParallelZstdStream : Stream
     private readonly int _blockSize;
     private readonly int _maxInFlight;
     private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
-    private readonly System.Collections.Concurrent.ConcurrentBag<Compressor> _contexts = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<ZstdBlockCompressor> _contexts = [];
+    private readonly ZstdEngine _engine;
     private byte[] _block;
     private int _filled;
     private bool _wroteAny;
     private bool _disposed;
 
-    public ParallelZstdStream(Stream output, int level, int workers, int blockSize = DefaultBlockSize)
+    public ParallelZstdStream(Stream output, int level, int workers, int blockSize = DefaultBlockSize, ZstdEngine engine = ZstdEngine.Auto)
     {
+        _engine = ZstdNative.Resolve(engine);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 64 << 10);
         _output = output;
@@ -89,17 +89,12 @@ public sealed class ParallelZstdStream : Stream
 
     private (byte[] Buffer, int Length) Compress(byte[] block, int length)
     {
-        if (!_contexts.TryTake(out var zstd))
-        {
-            zstd = new Compressor(_level);
-            // The frame checksum lets `verify` catch a compressor bug, not just storage damage.
-            zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
-        }
+        if (!_contexts.TryTake(out var zstd)) zstd = ZstdBlockCompressor.Create(_engine, _level);
 
-        var output = Buffers.Rent(Compressor.GetCompressBound(length));
+        var output = Buffers.Rent(ZstdBlockCompressor.Bound(length));
         try
         {
-            var written = zstd.Wrap(block.AsSpan(0, length), output);
+            var written = zstd.Compress(block.AsSpan(0, length), output);
             return (output, written);
         }
         catch

@@ -11,7 +11,7 @@ namespace BackupFunctions.Pipeline.Inspection;
 /// </summary>
 public sealed class DatabaseInspector(PgConnectionInfo connection)
 {
-    private const string UserSchemaFilter =
+    internal const string UserSchemaFilter =
         "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 
     public PgConnectionInfo Connection => connection;
