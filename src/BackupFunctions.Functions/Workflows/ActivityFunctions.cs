@@ -51,6 +51,10 @@ public static class ActivityFunctions
     public static Task<EvaluateBackupRunResult> RunEvaluateBackupRun([ActivityTrigger] EvaluateBackupRunRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<EvaluateBackupRun, EvaluateBackupRunRequest, EvaluateBackupRunResult>(input, function);
 
+    [Function(nameof(CheckSchedules))]
+    public static Task<CheckSchedulesResult> RunCheckSchedules([ActivityTrigger] CheckSchedulesRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<CheckSchedules, CheckSchedulesRequest, CheckSchedulesResult>(input, function);
+
     [Function(nameof(RaiseAlert))]
     public static Task<long> RunRaiseAlert([ActivityTrigger] AlertRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<RaiseAlert, AlertRequest, long>(input, function);

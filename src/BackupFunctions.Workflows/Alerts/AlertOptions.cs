@@ -10,6 +10,8 @@ public sealed class AlertOptions
 
     public AlertRuleOptions Rules { get; set; } = new();
 
+    public MissedScheduleOptions MissedSchedules { get; set; } = new();
+
     /// <summary>Every problem as a sentence a person can act on.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -77,6 +79,19 @@ public sealed class AlertOptions
         if (Rules.HistoryCount < 1 || Rules.MinHistory < 1 || Rules.SizeDeviation <= 0 || Rules.DurationFactor <= 1)
         {
             problems.Add("BackupFunctions:Alerts:Rules: HistoryCount and MinHistory must be at least 1, SizeDeviation above 0, DurationFactor above 1.");
+        }
+
+        if (MissedSchedules.Grace < TimeSpan.Zero)
+        {
+            problems.Add("BackupFunctions:Alerts:MissedSchedules:Grace cannot be negative: give how long after a due time its run may still land (e.g. 04:00:00).");
+        }
+
+        foreach (var (schedule, severity) in MissedSchedules.Severity)
+        {
+            if (!AlertSeverity.IsKnown(severity))
+            {
+                problems.Add($"BackupFunctions:Alerts:MissedSchedules:Severity:{schedule} '{severity}' is not info, warning or critical.");
+            }
         }
 
         return problems;

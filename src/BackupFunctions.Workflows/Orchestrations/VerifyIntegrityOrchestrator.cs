@@ -22,6 +22,11 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
     public override async Task<IntegritySummary> RunAsync(TaskOrchestrationContext context, VerifyIntegrityRequest input)
     {
         input ??= new VerifyIntegrityRequest();
+        if (input.BackupId is null)
+        {
+            await CheckSchedulesAsync(context);
+        }
+
         context.SetCustomStatus(new { step = "plan" });
         var plan = await context.CallActivityAsync<IntegrityPlan>(nameof(PlanIntegrityCheck), input, retries.Default);
 
@@ -100,6 +105,23 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
         };
         context.SetCustomStatus(new { step = "done", summary.CopiesChecked, summary.Intact, damaged = damaged.Count, repaired = repaired.Count });
         return summary;
+    }
+
+    /// <summary>
+    /// The dead-man check of the schedules rides on the hourly run, so a schedule that stops firing is still noticed. It
+    /// is not this run's purpose: its failure is logged in the history and the integrity check goes on.
+    /// </summary>
+    private async Task CheckSchedulesAsync(TaskOrchestrationContext context)
+    {
+        context.SetCustomStatus(new { step = "schedules" });
+        try
+        {
+            await context.CallActivityAsync<CheckSchedulesResult>(nameof(CheckSchedules), new CheckSchedulesRequest(), retries.Default);
+        }
+        catch (TaskFailedException)
+        {
+            // The activity's failure is in the instance history; the next hourly run checks again.
+        }
     }
 
     private Task<long> RaiseCorruptAsync(TaskOrchestrationContext context, CopyToCheck copy, string message) =>
