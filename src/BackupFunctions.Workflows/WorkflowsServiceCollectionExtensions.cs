@@ -85,6 +85,7 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<ResolveAlert>()
         .AddActivity<EvaluateBackupRun>()
         .AddActivity<CheckSchedules>()
+        .AddActivity<CheckTargetUsage>()
         .AddActivity<CleanupStaging>()
         .AddActivity<ResolveBackup>()
         .AddActivity<RestoreBackup>()

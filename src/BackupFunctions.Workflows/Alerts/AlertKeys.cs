@@ -22,6 +22,9 @@ public static class AlertKeys
     public static string MissedSchedule(string schedule, string? unitKey) =>
         unitKey is null ? $"schedule.missed:{schedule}" : $"schedule.missed:{schedule}:{unitKey}";
 
+    /// <summary>The usage condition of one target: <c>target.usage:s3</c>.</summary>
+    public static string TargetUsage(string target) => $"target.usage:{target}";
+
     private static string Kind(string kind, string? tenantId)
     {
         var k = kind.ToLowerInvariant();

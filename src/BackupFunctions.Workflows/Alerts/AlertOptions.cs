@@ -12,6 +12,8 @@ public sealed class AlertOptions
 
     public MissedScheduleOptions MissedSchedules { get; set; } = new();
 
+    public TargetUsageOptions Usage { get; set; } = new();
+
     /// <summary>Every problem as a sentence a person can act on.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -84,6 +86,11 @@ public sealed class AlertOptions
         if (MissedSchedules.Grace < TimeSpan.Zero)
         {
             problems.Add("BackupFunctions:Alerts:MissedSchedules:Grace cannot be negative: give how long after a due time its run may still land (e.g. 04:00:00).");
+        }
+
+        if (Usage.WarningPercent is <= 0 or > 100 || Usage.CriticalPercent is <= 0 or > 100 || Usage.CriticalPercent < Usage.WarningPercent)
+        {
+            problems.Add("BackupFunctions:Alerts:Usage: WarningPercent and CriticalPercent must be between 0 and 100, critical at or above warning (e.g. 80 and 95).");
         }
 
         foreach (var (schedule, severity) in MissedSchedules.Severity)

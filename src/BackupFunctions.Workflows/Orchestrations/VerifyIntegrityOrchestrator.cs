@@ -24,7 +24,7 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
         input ??= new VerifyIntegrityRequest();
         if (input.BackupId is null)
         {
-            await CheckSchedulesAsync(context);
+            await CheckSchedulesAndUsageAsync(context);
         }
 
         context.SetCustomStatus(new { step = "plan" });
@@ -108,10 +108,11 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
     }
 
     /// <summary>
-    /// The dead-man check of the schedules rides on the hourly run, so a schedule that stops firing is still noticed. It
-    /// is not this run's purpose: its failure is logged in the history and the integrity check goes on.
+    /// The dead-man check of the schedules and the target-usage check ride on the hourly run, so a schedule that stops
+    /// firing is still noticed. They are not this run's purpose: a failure of either is in the instance history, and
+    /// the integrity check goes on.
     /// </summary>
-    private async Task CheckSchedulesAsync(TaskOrchestrationContext context)
+    private async Task CheckSchedulesAndUsageAsync(TaskOrchestrationContext context)
     {
         context.SetCustomStatus(new { step = "schedules" });
         try
@@ -120,7 +121,17 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
         }
         catch (TaskFailedException)
         {
-            // The activity's failure is in the instance history; the next hourly run checks again.
+            // The next hourly run checks again.
+        }
+
+        context.SetCustomStatus(new { step = "usage" });
+        try
+        {
+            await context.CallActivityAsync<CheckTargetUsageResult>(nameof(CheckTargetUsage), new CheckTargetUsageRequest(), retries.Default);
+        }
+        catch (TaskFailedException)
+        {
+            // As above.
         }
     }
 
