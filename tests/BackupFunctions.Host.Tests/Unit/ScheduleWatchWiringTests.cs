@@ -11,7 +11,7 @@ public sealed class ScheduleWatchWiringTests
     public async Task The_host_watches_its_enabled_work_schedules_with_their_configured_crons_and_its_start()
     {
         await using var hub = new TestHub();
-        var settings = HostSettings.For("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", hub.Name, productWorkflows: true)
+        var settings = HostSettings.For("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", hub.Name)
             .With("BackupFunctions:Source:ConnectionString", "Host=127.0.0.1;Port=1;Database=appdb;Username=nobody")
             .With("BackupFunctions:Schedules:FullBackup:Cron", "0 30 1 * * *")
             .With("BackupFunctions:Schedules:TestRestore:Enabled", "false")
