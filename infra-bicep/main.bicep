@@ -2,7 +2,7 @@
 // One module per concern; docs/deploy.md has the commands, the first-run key set-up, rotation and scaling.
 //   az deployment group create -g <rg> -f infra-bicep/main.bicep -p infra-bicep/prod.bicepparam
 
-import { s3Target, azureBackupTarget, scheduleSet } from 'modules/types.bicep'
+import { s3Target, azureBackupTarget, scheduleSet, alertSettings } from 'modules/types.bicep'
 import { appSettings, secretNames } from 'modules/app-settings.bicep'
 
 @description('Prefix of every resource name: 3-11 lower-case letters and digits, e.g. bfprod.')
@@ -86,6 +86,14 @@ param retentionDefaultKeepDays int = 30
 @description('The newest verified backups of each database and kind kept whatever their age.')
 @minValue(1)
 param minVerifiedToKeep int = 1
+
+@description('The dead-man check of the schedules and the target-usage thresholds (docs/alerts.md); quotas are per target (quotaBytes).')
+param alertRules alertSettings = {
+  missedScheduleGrace: '04:00:00'
+  fullBackupMissedSeverity: 'critical'
+  usageWarningPercent: 80
+  usageCriticalPercent: 95
+}
 
 @description('The limit of one activity attempt; keep it below host.json functionTimeout (06:30:00).')
 param activityTimeout string = '06:00:00'
@@ -262,6 +270,7 @@ module functionApp 'modules/function-app.bicep' = {
       compression: compression
       tenantSessionSetting: tenantSessionSetting
       scratchDatabasePrefix: 'bf_scratch_'
+      alerts: alertRules
     })
   }
 }

@@ -3,7 +3,7 @@
 // the settings they compare with local.settings.sample.json and docs/settings.md are the ones deployed.
 // Secrets are Key Vault references (versionless: a new secret version is picked up on the next refresh or restart).
 
-import { s3Target, azureBackupTarget, scheduleSet } from 'types.bicep'
+import { s3Target, azureBackupTarget, scheduleSet, alertSettings } from 'types.bicep'
 
 @export()
 @description('What the settings are made from.')
@@ -38,6 +38,7 @@ type appSettingsInput = {
   compression: { algorithm: 'zstd' | 'gzip' | 'none', level: int, threads: int }
   tenantSessionSetting: string
   scratchDatabasePrefix: string
+  alerts: alertSettings
 }
 
 @export()
@@ -73,6 +74,7 @@ func s3TargetSettings(index int, t s3Target, vault string) object => {
   'BackupFunctions__Targets__${index}__ChecksumMode': t.provider == 'aws' ? 'WhenSupported' : 'WhenRequired'
   'BackupFunctions__Targets__${index}__AccessKey': keyVaultReference(vault, 's3-${t.name}-access-key')
   'BackupFunctions__Targets__${index}__SecretKey': keyVaultReference(vault, 's3-${t.name}-secret-key')
+  'BackupFunctions__Targets__${index}__QuotaBytes': string(t.?quotaBytes ?? 0)
   'BackupFunctions__Retention__KeepDays__${t.name}': string(t.keepDays)
 }
 
@@ -83,6 +85,7 @@ func azureTargetSettings(index int, t azureBackupTarget, blobEndpoint string) ob
       // The account URL without a connection string: the target signs in with the app identity.
       'BackupFunctions__Targets__${index}__AccountUrl': blobEndpoint
       'BackupFunctions__Targets__${index}__Container': t.container
+      'BackupFunctions__Targets__${index}__QuotaBytes': string(t.?quotaBytes ?? 0)
       'BackupFunctions__Retention__KeepDays__${t.name}': string(t.keepDays)
     }
   : {}
@@ -128,6 +131,12 @@ func appSettings(input appSettingsInput) object => merge([
     BackupFunctions__Admission__RetryAfter: '00:00:30'
     BackupFunctions__Tenants__SessionSetting: input.tenantSessionSetting
     BackupFunctions__Scratch__DatabasePrefix: input.scratchDatabasePrefix
+    BackupFunctions__Alerts__MissedSchedules__Enabled: 'true'
+    BackupFunctions__Alerts__MissedSchedules__Grace: input.alerts.missedScheduleGrace
+    BackupFunctions__Alerts__MissedSchedules__Severity__FullBackup: input.alerts.fullBackupMissedSeverity
+    BackupFunctions__Alerts__Usage__Enabled: 'true'
+    BackupFunctions__Alerts__Usage__WarningPercent: string(input.alerts.usageWarningPercent)
+    BackupFunctions__Alerts__Usage__CriticalPercent: string(input.alerts.usageCriticalPercent)
   }
   merge(map(input.previousKekIds, id => { 'BF_KEK_${id}': keyVaultReference(input.keyVaultName, 'kek-${id}') }))
   indexed('BackupFunctions__Source__Databases', input.sourceDatabases)

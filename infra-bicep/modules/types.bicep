@@ -26,6 +26,10 @@ type s3Target = {
   @description('Days a backup is kept on this target (retention).')
   @minValue(1)
   keepDays: int
+
+  @description('Bytes this target may hold, for the target-usage alert (warned at 80 %, critical at 95 % of it). Omit or 0: no quota.')
+  @minValue(0)
+  quotaBytes: int?
 }
 
 @export()
@@ -52,6 +56,10 @@ type azureBackupTarget = {
   @description('Days a backup is kept on this target (retention).')
   @minValue(1)
   keepDays: int
+
+  @description('Bytes this target may hold, for the target-usage alert (warned at 80 %, critical at 95 % of it). Omit or 0: no quota.')
+  @minValue(0)
+  quotaBytes: int?
 }
 
 @export()
@@ -65,4 +73,24 @@ type scheduleSet = {
   testRestore: string
   baseBackup: string
   walArchivingCheck: string
+}
+
+@export()
+@description('The alert rules that need settings in Azure: the dead-man check of the schedules and target usage (docs/alerts.md).')
+type alertSettings = {
+  @description('How long after a due time its good run may still land before the schedule counts as missed (hh:mm:ss).')
+  missedScheduleGrace: string
+
+  @description('Severity of a missed full backup.')
+  fullBackupMissedSeverity: 'info' | 'warning' | 'critical'
+
+  @description('Used share of a target (percent of its quota) that raises a warning.')
+  @minValue(1)
+  @maxValue(100)
+  usageWarningPercent: int
+
+  @description('Used share of a target (percent of its quota) that raises a critical alert.')
+  @minValue(1)
+  @maxValue(100)
+  usageCriticalPercent: int
 }

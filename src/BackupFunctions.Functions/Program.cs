@@ -1,6 +1,8 @@
 using BackupFunctions.Functions.Schedules;
 using BackupFunctions.Functions.Telemetry;
 using BackupFunctions.Workflows;
+using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +18,10 @@ var host = new HostBuilder()
         services.AddBackupWorkflows(context.Configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => FunctionSchedules.FromConfiguration(context.Configuration));
+        // The dead-man check watches the timers this app runs. No host start: a Function App scales to zero and
+        // starts for each timer, so only the first enablement (kept in the catalog) bounds the grace.
+        services.AddSingleton(sp => ScheduleWatch.Build(
+            sp.GetRequiredService<FunctionSchedules>().All.Select(s => (s.Name, s.Cron, s.Enabled)), sp.GetRequiredService<BackupFunctionsOptions>(), hostStartedAt: null));
         services.AddSingleton<ScheduledRunStarter>();
         services.AddFunctionsTelemetry(context.Configuration);
     })

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BackupFunctions.Api;
 using BackupFunctions.Host.Api;
 using BackupFunctions.Host.Dashboard;
@@ -7,6 +8,7 @@ using BackupFunctions.Host.Http;
 using BackupFunctions.Host.Logging;
 using BackupFunctions.Host.Management;
 using BackupFunctions.Host.Schedules;
+using BackupFunctions.Workflows.Schedules;
 using BackupFunctions.Host.Security;
 using BackupFunctions.Host.TaskHub;
 using BackupFunctions.Host.Telemetry;
@@ -113,6 +115,10 @@ public static class HostApp
         services.AddSingleton<FunctionKeyAuthorizer>();
         services.AddSingleton<ManagementUrls>();
         services.AddSingleton(schedules);
+        // The dead-man check judges the schedules this host runs; grace also runs from this process's start, so a
+        // host catching up after being down (RunMissedOnStartup) is given the grace before anything counts as missed.
+        services.AddSingleton(ScheduleWatch.Build(schedules.All.Select(s => (s.Name, s.Cron, s.Enabled)), product,
+            new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime(), TimeSpan.Zero)));
         services.AddSingleton<ScheduledRunStarter>();
         services.AddSingleton<ScheduleStateStore>();
         services.AddSingleton<ControlDatabaseProbe>();

@@ -43,6 +43,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton(sp => new AlertDispatcher(AlertChannelFactory.Create(options.Alerts), sp.GetRequiredService<IBackupCatalog>(),
             options.Alerts.Delivery, sp.GetService<ILogger<AlertDispatcher>>() ?? NullLogger<AlertDispatcher>.Instance, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlertService>();
+        // The hosts register the schedules they run before this; anything else (a test engine, the CLI) watches none.
+        services.TryAddSingleton(Schedules.ScheduleWatch.None);
         services.TryAddSingleton<BackupMetrics>();
         services.TryAddSingleton<Retention.IRetentionLedger>(sp =>
             new PostgresRetentionLedger(ControlDataSource.Create(options.Control), options.Control.CatalogSchema, sp.GetRequiredService<IBackupCatalog>()));
@@ -87,6 +89,8 @@ public static class WorkflowsServiceCollectionExtensions
         .AddActivity<RaiseAlert>()
         .AddActivity<ResolveAlert>()
         .AddActivity<EvaluateBackupRun>()
+        .AddActivity<CheckSchedules>()
+        .AddActivity<CheckTargetUsage>()
         .AddActivity<CleanupStaging>()
         .AddActivity<ResolveBackup>()
         .AddActivity<RestoreBackup>()

@@ -18,6 +18,9 @@ public sealed record FunctionSchedule(
     /// </summary>
     public static readonly TimeSpan EarlyFiringTolerance = TimeSpan.FromSeconds(2);
 
+    /// <summary>False when the app setting <c>AzureWebJobs.{Name}Timer.Disabled</c> turns the timer off: nothing then fires, so nothing is expected.</summary>
+    public bool Enabled { get; init; } = true;
+
     public string FunctionName => FunctionNameOf(Name);
 
     public string SettingName => SettingNameOf(Name);

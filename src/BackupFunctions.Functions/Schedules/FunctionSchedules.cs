@@ -19,6 +19,16 @@ public sealed class FunctionSchedules
 
     public FunctionSchedule this[string name] => _byName[name];
 
+    /// <summary>
+    /// The Functions host's switch <c>AzureWebJobs.&lt;Function&gt;.Disabled</c> (also written with <c>__</c>), read as the host
+    /// does: "true" or "1" turns the function off.
+    /// </summary>
+    public static bool IsDisabled(IConfiguration configuration, string functionName)
+    {
+        var value = configuration[$"AzureWebJobs.{functionName}.Disabled"] ?? configuration[$"AzureWebJobs:{functionName}:Disabled"];
+        return value is not null && (value.Trim() == "1" || bool.TryParse(value.Trim(), out var disabled) && disabled);
+    }
+
     /// <summary>Reads every schedule's setting; a bad expression throws with the setting's name.</summary>
     public static FunctionSchedules FromConfiguration(IConfiguration configuration) =>
         new(ScheduleName.DefaultCron.Keys.Select(name =>
@@ -36,6 +46,6 @@ public sealed class FunctionSchedules
             }
 
             var target = ScheduleTarget.For(name);
-            return new FunctionSchedule(name, cron, target.Orchestration, target.Units);
+            return new FunctionSchedule(name, cron, target.Orchestration, target.Units) { Enabled = !IsDisabled(configuration, FunctionSchedule.FunctionNameOf(name)) };
         }));
 }

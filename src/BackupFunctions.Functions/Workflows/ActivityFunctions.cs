@@ -51,6 +51,14 @@ public static class ActivityFunctions
     public static Task<EvaluateBackupRunResult> RunEvaluateBackupRun([ActivityTrigger] EvaluateBackupRunRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<EvaluateBackupRun, EvaluateBackupRunRequest, EvaluateBackupRunResult>(input, function);
 
+    [Function(nameof(CheckSchedules))]
+    public static Task<CheckSchedulesResult> RunCheckSchedules([ActivityTrigger] CheckSchedulesRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<CheckSchedules, CheckSchedulesRequest, CheckSchedulesResult>(input, function);
+
+    [Function(nameof(CheckTargetUsage))]
+    public static Task<CheckTargetUsageResult> RunCheckTargetUsage([ActivityTrigger] CheckTargetUsageRequest input, FunctionContext function) =>
+        WorkflowInvoker.RunActivityAsync<CheckTargetUsage, CheckTargetUsageRequest, CheckTargetUsageResult>(input, function);
+
     [Function(nameof(RaiseAlert))]
     public static Task<long> RunRaiseAlert([ActivityTrigger] AlertRequest input, FunctionContext function) =>
         WorkflowInvoker.RunActivityAsync<RaiseAlert, AlertRequest, long>(input, function);

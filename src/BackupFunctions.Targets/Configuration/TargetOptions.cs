@@ -100,6 +100,13 @@ public sealed class TargetOptions
     /// <summary>s3: "Governance" (default; a principal with s3:BypassGovernanceRetention can still delete) or "Compliance".</summary>
     public string? ObjectLockMode { get; set; }
 
+    /// <summary>
+    /// Any type, for the target-usage alert: the bytes this target may hold (a bucket or account quota, or what you pay
+    /// for). Compared with the stored bytes of its verified copies in the catalog. A filesystem target also reports its
+    /// disk's free space without it. Unset or 0: no quota.
+    /// </summary>
+    public long? QuotaBytes { get; set; }
+
     // ---- wrappers, every type ----
 
     /// <summary>Operations at once against this target (0 = unlimited). Default 8.</summary>
@@ -147,6 +154,7 @@ public sealed class TargetOptions
         if (!string.IsNullOrEmpty(ObjectLockMode) && !ObjectLockMode.Equals("Governance", StringComparison.OrdinalIgnoreCase) && !ObjectLockMode.Equals("Compliance", StringComparison.OrdinalIgnoreCase))
             problems.Add($"{who}: ObjectLockMode '{ObjectLockMode}' is not known; use Governance or Compliance.");
         if (UploadParallelism is < 1 or > 64) problems.Add($"{who}: UploadParallelism must be between 1 and 64.");
+        if (QuotaBytes is < 0) problems.Add($"{who}: QuotaBytes cannot be negative: give the bytes the target may hold, or 0 for no quota.");
         if (MaxConcurrency < 0) problems.Add($"{who}: MaxConcurrency must be 0 (unlimited) or more.");
         if (RequestTimeout is { } t && t <= TimeSpan.Zero) problems.Add($"{who}: RequestTimeout must be positive.");
         if (ConnectTimeout is { } c && c <= TimeSpan.Zero) problems.Add($"{who}: ConnectTimeout must be positive.");

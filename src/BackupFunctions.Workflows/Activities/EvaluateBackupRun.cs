@@ -1,6 +1,7 @@
 using BackupFunctions.Workflows.Alerts;
 using BackupFunctions.Workflows.Catalog;
 using BackupFunctions.Workflows.Configuration;
+using BackupFunctions.Workflows.Schedules;
 
 namespace BackupFunctions.Workflows.Activities;
 
@@ -15,7 +16,7 @@ public sealed record EvaluateBackupRunResult(IReadOnlyList<string> Raised, IRead
 /// After a backup is recorded: judges it with <see cref="BackupRunRules"/> against the earlier runs of the same
 /// database and kind in the catalog, raises what it breaks and resolves what it clears (with delivery).
 /// </summary>
-public sealed class EvaluateBackupRun(IBackupCatalog catalog, AlertService alerts, BackupFunctionsOptions options, ActivityLimits limits)
+public sealed class EvaluateBackupRun(IBackupCatalog catalog, AlertService alerts, BackupFunctionsOptions options, ScheduleWatch watch, ActivityLimits limits)
     : BoundedActivity<EvaluateBackupRunRequest, EvaluateBackupRunResult>(limits)
 {
     protected override async Task<EvaluateBackupRunResult> RunAsync(ActivityRun context, EvaluateBackupRunRequest input)
@@ -45,6 +46,18 @@ public sealed class EvaluateBackupRun(IBackupCatalog catalog, AlertService alert
             else if (await alerts.ResolveAsync(d.DedupeKey, d.Message, ct) > 0)
             {
                 resolved.Add(d.DedupeKey);
+            }
+        }
+
+        // A good run (a verified copy somewhere) is the work its schedule waited for: a missed-schedule alert ends now, not at the next hourly check.
+        if (input.Status != "Failed")
+        {
+            foreach (var schedule in watch.Schedules.Where(s => s.Work.IsBackupOf(input.Kind, input.Database, input.TenantId)))
+            {
+                if (await alerts.ResolveAsync(schedule.AlertKey, $"backup {input.BackupId} stored a verified copy", ct) > 0)
+                {
+                    resolved.Add(schedule.AlertKey);
+                }
             }
         }
 

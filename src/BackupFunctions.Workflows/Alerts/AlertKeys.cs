@@ -18,6 +18,13 @@ public static class AlertKeys
     /// <summary>What <c>RestoreFlow</c> raises when a restore (kind "test" or "restore") fails.</summary>
     public static string Restore(string kind) => $"restore:{kind}";
 
+    /// <summary>The dead-man condition of one unit of a schedule: <c>schedule.missed:FullBackup:app</c>.</summary>
+    public static string MissedSchedule(string schedule, string? unitKey) =>
+        unitKey is null ? $"schedule.missed:{schedule}" : $"schedule.missed:{schedule}:{unitKey}";
+
+    /// <summary>The usage condition of one target: <c>target.usage:s3</c>.</summary>
+    public static string TargetUsage(string target) => $"target.usage:{target}";
+
     private static string Kind(string kind, string? tenantId)
     {
         var k = kind.ToLowerInvariant();

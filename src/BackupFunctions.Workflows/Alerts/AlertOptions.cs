@@ -10,6 +10,10 @@ public sealed class AlertOptions
 
     public AlertRuleOptions Rules { get; set; } = new();
 
+    public MissedScheduleOptions MissedSchedules { get; set; } = new();
+
+    public TargetUsageOptions Usage { get; set; } = new();
+
     /// <summary>Every problem as a sentence a person can act on.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -77,6 +81,24 @@ public sealed class AlertOptions
         if (Rules.HistoryCount < 1 || Rules.MinHistory < 1 || Rules.SizeDeviation <= 0 || Rules.DurationFactor <= 1)
         {
             problems.Add("BackupFunctions:Alerts:Rules: HistoryCount and MinHistory must be at least 1, SizeDeviation above 0, DurationFactor above 1.");
+        }
+
+        if (MissedSchedules.Grace < TimeSpan.Zero)
+        {
+            problems.Add("BackupFunctions:Alerts:MissedSchedules:Grace cannot be negative: give how long after a due time its run may still land (e.g. 04:00:00).");
+        }
+
+        if (Usage.WarningPercent is <= 0 or > 100 || Usage.CriticalPercent is <= 0 or > 100 || Usage.CriticalPercent < Usage.WarningPercent)
+        {
+            problems.Add("BackupFunctions:Alerts:Usage: WarningPercent and CriticalPercent must be between 0 and 100, critical at or above warning (e.g. 80 and 95).");
+        }
+
+        foreach (var (schedule, severity) in MissedSchedules.Severity)
+        {
+            if (!AlertSeverity.IsKnown(severity))
+            {
+                problems.Add($"BackupFunctions:Alerts:MissedSchedules:Severity:{schedule} '{severity}' is not info, warning or critical.");
+            }
         }
 
         return problems;

@@ -22,6 +22,11 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
     public override async Task<IntegritySummary> RunAsync(TaskOrchestrationContext context, VerifyIntegrityRequest input)
     {
         input ??= new VerifyIntegrityRequest();
+        if (input.BackupId is null)
+        {
+            await CheckSchedulesAndUsageAsync(context);
+        }
+
         context.SetCustomStatus(new { step = "plan" });
         var plan = await context.CallActivityAsync<IntegrityPlan>(nameof(PlanIntegrityCheck), input, retries.Default);
 
@@ -100,6 +105,34 @@ public sealed class VerifyIntegrityOrchestrator(WorkflowRetries retries) : TaskO
         };
         context.SetCustomStatus(new { step = "done", summary.CopiesChecked, summary.Intact, damaged = damaged.Count, repaired = repaired.Count });
         return summary;
+    }
+
+    /// <summary>
+    /// The dead-man check of the schedules and the target-usage check ride on the hourly run, so a schedule that stops
+    /// firing is still noticed. They are not this run's purpose: a failure of either is in the instance history, and
+    /// the integrity check goes on.
+    /// </summary>
+    private async Task CheckSchedulesAndUsageAsync(TaskOrchestrationContext context)
+    {
+        context.SetCustomStatus(new { step = "schedules" });
+        try
+        {
+            await context.CallActivityAsync<CheckSchedulesResult>(nameof(CheckSchedules), new CheckSchedulesRequest(), retries.Default);
+        }
+        catch (TaskFailedException)
+        {
+            // The next hourly run checks again.
+        }
+
+        context.SetCustomStatus(new { step = "usage" });
+        try
+        {
+            await context.CallActivityAsync<CheckTargetUsageResult>(nameof(CheckTargetUsage), new CheckTargetUsageRequest(), retries.Default);
+        }
+        catch (TaskFailedException)
+        {
+            // As above.
+        }
     }
 
     private Task<long> RaiseCorruptAsync(TaskOrchestrationContext context, CopyToCheck copy, string message) =>

@@ -77,4 +77,30 @@ public sealed class FunctionSchedulesTests
         var error = Assert.Throws<InvalidOperationException>(() => With(("IntegrityCheckSchedule", "every hour")));
         Assert.Contains("IntegrityCheckSchedule", error.Message);
     }
+
+    [Theory]
+    [InlineData("AzureWebJobs.FullBackupTimer.Disabled", "true")]
+    [InlineData("AzureWebJobs.FullBackupTimer.Disabled", "1")]
+    [InlineData("AzureWebJobs:FullBackupTimer:Disabled", "True")]
+    public void A_timer_disabled_by_the_hosts_switch_is_not_watched_by_the_dead_man_check(string key, string value)
+    {
+        var schedules = With((key, value), ("TestRestoreSchedule", "0 0 6 2 * *"));
+        Assert.False(schedules[ScheduleName.FullBackup].Enabled);
+        Assert.True(schedules[ScheduleName.TestRestore].Enabled);
+
+        var options = new BackupFunctions.Workflows.Configuration.BackupFunctionsOptions();
+        options.Source.ConnectionString = "Host=db.example.com;Database=appdb;Username=app";
+        var watch = ScheduleWatch.Build(schedules.All.Select(s => (s.Name, s.Cron, s.Enabled)), options, hostStartedAt: null);
+        var watched = Assert.Single(watch.Schedules);
+        Assert.Equal("schedule.missed:TestRestore", watched.AlertKey);
+        Assert.Equal("0 0 6 2 * *", watched.Cron.Expression);
+        Assert.Equal("appdb", watched.Work.Database);
+        Assert.Null(watch.HostStartedAt);
+    }
+
+    [Fact]
+    public void A_timer_left_on_is_enabled()
+    {
+        Assert.All(With(("AzureWebJobs.FullBackupTimer.Disabled", "false")).All, s => Assert.True(s.Enabled));
+    }
 }

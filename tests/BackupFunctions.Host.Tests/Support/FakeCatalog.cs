@@ -102,4 +102,11 @@ public sealed class FakeCatalog : IBackupCatalog
         Task.FromResult(new HealthReport(80, "degraded", ["one open critical alert"], At, null, 1, 0));
 
     public Task<int> RebuildAsync(IEnumerable<BackupManifest> manifests, CancellationToken ct = default) => Task.FromResult(0);
+
+    public Task<DateTimeOffset?> LastGoodBackupAsync(string kind, string? database, string? tenantId, CancellationToken ct = default) =>
+        Task.FromResult<DateTimeOffset?>(null);
+
+    public Task<DateTimeOffset?> LastGoodTestRestoreAsync(string? database, CancellationToken ct = default) => Task.FromResult<DateTimeOffset?>(null);
+
+    public Task<DateTimeOffset> WatchedSinceAsync(string scheduleKey, DateTimeOffset now, CancellationToken ct = default) => Task.FromResult(now);
 }

@@ -10,7 +10,7 @@ namespace BackupFunctions.Host.Tests.Telemetry;
 /// <summary>
 /// A real full backup through the host (real source, three real targets), then GET /metrics as Prometheus scrapes it:
 /// the BackupFunctions meter's series for that database carry the catalog's numbers, and every activity of the
-/// orchestration was a span tagged with its instance id.
+/// orchestration was a span tagged with its instance id, all in the orchestration's one trace.
 /// </summary>
 public sealed class MetricsEndToEndTests
 {
@@ -88,6 +88,11 @@ public sealed class MetricsEndToEndTests
         // The local copy is checked by the hash its target computed while writing it; only the cloud copies are read back.
         Assert.Equal(copies.Where(t => t != RealTargets.Local), ours.Where(s => (string?)s.GetTagItem(BackupTelemetry.ActivityNameTag) == "VerifyChecksum")
             .Select(s => (string)s.GetTagItem(BackupTelemetry.TargetTag)!).Order());
+        // One trace for the whole orchestration, across the worker's activity executions on the Azure Storage task hub:
+        // the engine's own spans are not listened to here, so it is the trace derived from the instance id.
+        Assert.Equal(BackupTelemetry.TraceIdOf(instanceId), Assert.Single(ours.Select(s => s.TraceId.ToHexString()).Distinct()));
+        Assert.DoesNotContain(spans, s => (string?)s.GetTagItem(BackupTelemetry.InstanceIdTag) is { } other && other != instanceId
+            && s.TraceId.ToHexString() == BackupTelemetry.TraceIdOf(instanceId));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class BicepAppSettings
           previousKekIds: ['probe202601']
           s3Targets: [
             { name: 'aws', provider: 'aws', endpoint: '', region: 'eu-west-1', bucket: 'b', prefix: 'p/', keepDays: 30 }
-            { name: 'r2', provider: 'r2', endpoint: 'https://acct.r2.cloudflarestorage.com', region: 'auto', bucket: 'b', prefix: 'p/', keepDays: 365 }
+            { name: 'r2', provider: 'r2', endpoint: 'https://acct.r2.cloudflarestorage.com', region: 'auto', bucket: 'b', prefix: 'p/', keepDays: 365, quotaBytes: 10995116277760 }
             { name: 'b2', provider: 'b2', endpoint: 'https://s3.eu-central-003.backblazeb2.com', region: 'eu-central-003', bucket: 'b', prefix: 'p/', keepDays: 365 }
           ]
           azureTarget: { enabled: true, name: 'azure', container: 'backups', softDeleteDays: 14, immutabilityDays: 30, keepDays: 90 }
@@ -49,6 +49,7 @@ public sealed class BicepAppSettings
           compression: { algorithm: 'zstd', level: 2, threads: 0 }
           tenantSessionSetting: 'app.tenant_id'
           scratchDatabasePrefix: 'bf_scratch_'
+          alerts: { missedScheduleGrace: '04:00:00', fullBackupMissedSeverity: 'critical', usageWarningPercent: 80, usageCriticalPercent: 95 }
         })
         """;
 

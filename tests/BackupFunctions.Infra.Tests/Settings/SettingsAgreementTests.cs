@@ -58,6 +58,19 @@ public sealed class SettingsAgreementTests(BicepAppSettings bicep, CompiledTempl
     }
 
     [Fact]
+    public void QuotasAndAlertThresholdsReachTheApp()
+    {
+        // The probe gives r2 (target 1) a quota and the others none (0: no quota).
+        Assert.Equal("0", bicep.Settings["BackupFunctions__Targets__0__QuotaBytes"]);
+        Assert.Equal("10995116277760", bicep.Settings["BackupFunctions__Targets__1__QuotaBytes"]);
+        Assert.Equal("0", bicep.Settings["BackupFunctions__Targets__3__QuotaBytes"]);
+        Assert.Equal("04:00:00", bicep.Settings["BackupFunctions__Alerts__MissedSchedules__Grace"]);
+        Assert.Equal("critical", bicep.Settings["BackupFunctions__Alerts__MissedSchedules__Severity__FullBackup"]);
+        Assert.Equal("80", bicep.Settings["BackupFunctions__Alerts__Usage__WarningPercent"]);
+        Assert.Equal("95", bicep.Settings["BackupFunctions__Alerts__Usage__CriticalPercent"]);
+    }
+
+    [Fact]
     public void TheCatalogIsReachedWithAnEntraIdTokenOverVerifiedTls()
     {
         var connection = bicep.Settings[SettingsAgreement.ControlConnectionString];

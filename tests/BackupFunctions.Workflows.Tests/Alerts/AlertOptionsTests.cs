@@ -33,4 +33,21 @@ public sealed class AlertOptionsTests
 
     [Fact]
     public void No_channel_is_valid_and_sends_nowhere() => Assert.Empty(AlertChannelFactory.Create(new AlertOptions()));
+
+    [Fact]
+    public void Bad_dead_man_and_usage_settings_are_named_and_the_defaults_are_valid()
+    {
+        Assert.Empty(new AlertOptions().Validate());
+        Assert.Equal("critical", new AlertOptions().MissedSchedules.SeverityOf("FullBackup"));
+        Assert.Equal("warning", new AlertOptions().MissedSchedules.SeverityOf("TestRestore"));
+
+        var options = new AlertOptions();
+        options.MissedSchedules.Grace = TimeSpan.FromMinutes(-5);
+        options.MissedSchedules.Severity["TestRestore"] = "urgent";
+        options.Usage.WarningPercent = 96;
+        var problems = options.Validate();
+        Assert.Contains(problems, p => p.StartsWith("BackupFunctions:Alerts:MissedSchedules:Grace cannot be negative", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("BackupFunctions:Alerts:MissedSchedules:Severity:TestRestore 'urgent'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("BackupFunctions:Alerts:Usage:", StringComparison.Ordinal));
+    }
 }

@@ -79,5 +79,8 @@ internal static class CatalogSchema
             attempts  integer NOT NULL,
             at        timestamptz NOT NULL DEFAULT now());
         CREATE INDEX IF NOT EXISTS notifications_alert ON {schema}.notifications (alert_id, at DESC);
+        CREATE TABLE IF NOT EXISTS {schema}.schedule_watch (
+            schedule_key  text PRIMARY KEY,
+            watched_since timestamptz NOT NULL);
         """;
 }
