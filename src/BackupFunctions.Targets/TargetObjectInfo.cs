@@ -12,12 +12,4 @@ public sealed record TargetObjectInfo(string Key, long Size, DateTimeOffset? Las
     /// immutability policy). Reported by <see cref="IBackupTarget.StatAsync"/> where the store tells it; null otherwise.
     /// </summary>
     public DateTimeOffset? RetainUntil { get; init; }
-
-    /// <summary>
-    /// Lower-case hex SHA-256 of the bytes this put wrote, hashed as they were written. Only a put to a local
-    /// file sets it (<see cref="FileSystem.FileSystemTarget"/>): reading such a copy back right after the
-    /// put returns it from the page cache, so hashing it on the way in checks the same bytes without a second
-    /// pass over them. Null from remote stores, whose copies are read back, and from Stat and List.
-    /// </summary>
-    public string? WrittenSha256 { get; init; }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Runtime.CompilerServices;
 
 namespace BackupFunctions.Targets.FileSystem;
@@ -65,8 +64,6 @@ public sealed class FileSystemTarget : IBackupTarget
         var directory = Path.GetDirectoryName(path)!;
         var temp = Path.Combine(directory, $"{TempMarker}{Guid.NewGuid():N}-{Path.GetFileName(path)}");
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        // Hashed on the way in, so the caller can check the copy without reading it back (TargetObjectInfo.WrittenSha256).
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
             await using (var file = CreateTemp(key, directory, temp))
@@ -77,7 +74,6 @@ public sealed class FileSystemTarget : IBackupTarget
                     // Failures of the caller's stream propagate unchanged: they are not the target's.
                     var n = await content.ReadAsync(buffer, ct);
                     if (n == 0) break;
-                    sha.AppendData(buffer, 0, n);
                     await Guard(key, "writing", () => file.WriteAsync(buffer.AsMemory(0, n), ct).AsTask());
                     unsynced += n;
                     if (unsynced < SyncEveryBytes) continue;
@@ -97,7 +93,7 @@ public sealed class FileSystemTarget : IBackupTarget
             // Another put took the name while this one was writing; the catch removes this one's temporary file.
             if (!published) throw new TargetObjectExistsException(Name, key);
             RemoveLeftoverTemps(directory, Path.GetFileName(path));
-            return Info(key, new FileInfo(path)) with { WrittenSha256 = Convert.ToHexStringLower(sha.GetHashAndReset()) };
+            return Info(key, new FileInfo(path));
         }
         catch
         {

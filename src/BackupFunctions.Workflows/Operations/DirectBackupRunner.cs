@@ -67,7 +67,7 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         }
     }
 
-    /// <summary>Uploads from the staging file unless the copy streamed during the dump, then checks its hash (read back, or as written to a local file).</summary>
+    /// <summary>Uploads from the staging file unless the copy streamed during the dump, then reads it back and checks its hash.</summary>
     private static async Task<CopyOutcome> FinishCopyAsync(IBackupTarget target, StagedArtifact staged,
         IProgress<BackupProgress>? progress, CancellationToken ct)
     {
@@ -78,8 +78,7 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
                 ? CopyOutcome.Streamed(staged, target.Name)
                 : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
-            var check = VerifyCopy.FromWrite(upload, staged.Result.StoredSha256)
-                ?? await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
+            var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));
             return upload with { Verified = check.Verified, Error = check.Error, Duration = upload.Duration + sw.Elapsed };
         }

@@ -41,8 +41,7 @@ public static class DumpAndStream
         var done = await Task.WhenAll(uploads).ConfigureAwait(false);
         DumpToStaging.FinishLive(live, staged);
         var streamed = targets.Where((_, i) => done[i] is not null).Select(t => t.Name).ToList();
-        var written = done.Where(c => c?.WrittenSha256 is not null).ToDictionary(c => c!.Target, c => c!.WrittenSha256!);
-        return staged with { StreamedTo = streamed, StreamedSha256 = written };
+        return staged with { StreamedTo = streamed };
     }
 
     private static async Task<CopyOutcome?> StreamUploadAsync(IBackupTarget target, GrowingFile live, string objectKey,

@@ -23,7 +23,4 @@ public sealed record StagedArtifact(
 
     /// <summary>Targets whose copy was uploaded while the dump ran (<see cref="DumpAndStream"/>); the others still need an upload.</summary>
     public IReadOnlyList<string> StreamedTo { get; init; } = [];
-
-    /// <summary>Of the streamed copies, the SHA-256 each target computed as it wrote the copy, where it reports one (local files).</summary>
-    public IReadOnlyDictionary<string, string> StreamedSha256 { get; init; } = new Dictionary<string, string>();
 }

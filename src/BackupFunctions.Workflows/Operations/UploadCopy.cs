@@ -16,7 +16,7 @@ public static class UploadCopy
         var sw = Stopwatch.StartNew();
         await using var source = new FileStream(stagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = source.Length }, ct).ConfigureAwait(false);
-        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null) { WrittenSha256 = info.WrittenSha256 };
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
     }
 
     /// <summary>
@@ -27,7 +27,7 @@ public static class UploadCopy
     {
         var sw = Stopwatch.StartNew();
         var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = expectedLength }, ct).ConfigureAwait(false);
-        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null) { WrittenSha256 = info.WrittenSha256 };
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
     }
 
     /// <summary>Copies the artifact from another target's copy (the staging file is on another host).</summary>
@@ -55,6 +55,6 @@ public static class UploadCopy
             info = new TargetObjectInfo(objectKey, there.Length);
         }
 
-        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null) { WrittenSha256 = info.WrittenSha256 };
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
     }
 }

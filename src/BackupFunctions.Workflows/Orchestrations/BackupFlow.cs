@@ -159,10 +159,8 @@ internal static class BackupFlow
                 ? CopyOutcome.Streamed(staged, target)
                 : await context.CallActivityAsync<CopyOutcome>(nameof(UploadArtifact),
                     new UploadRequest(target, staged.StagingPath, staged.Keys.Artifact, sourceTarget, staged.Result.StoredBytes), retries.Upload);
-            // A copy the target hashed as it wrote it to a local file needs no second pass (VerifyCopy.FromWrite).
-            var check = VerifyCopy.FromWrite(upload, staged.Result.StoredSha256)
-                ?? await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
-                    new VerifyChecksumRequest(target, staged.Keys.Artifact, staged.Result.StoredSha256), retries.Default);
+            var check = await context.CallActivityAsync<CopyVerification>(nameof(VerifyChecksum),
+                new VerifyChecksumRequest(target, staged.Keys.Artifact, staged.Result.StoredSha256), retries.Default);
             return upload with { Verified = check.Verified, Error = check.Error };
         }
         catch (TaskFailedException e)

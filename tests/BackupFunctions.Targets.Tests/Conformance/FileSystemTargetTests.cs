@@ -15,21 +15,6 @@ public sealed class FileSystemTargetTests : TargetConformanceTests
     }
 
     [Fact]
-    public async Task A_put_reports_the_sha256_of_the_bytes_it_wrote_and_a_stat_reports_none()
-    {
-        var data = new byte[3 * 1024 * 1024 + 17];
-        new Random(17).NextBytes(data);
-
-        // Pipe-like: the bytes arrive in small reads, as from a growing staging file.
-        var put = await Target.PutAsync("db/b2/artifact.bfa", new Support.PipeLikeStream(data));
-
-        var onDisk = await File.ReadAllBytesAsync(Path.Combine(_root, "db", "b2", "artifact.bfa"));
-        Assert.Equal(data, onDisk);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onDisk)), put.WrittenSha256);
-        Assert.Null((await Target.StatAsync("db/b2/artifact.bfa"))!.WrittenSha256);
-    }
-
-    [Fact]
     public async Task Failed_put_leaves_no_temporary_file()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
