@@ -17,7 +17,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/ensure-dotnet.sh
-eval "$(scripts/services.sh up)"
+services_env=$(scripts/services.sh up) || exit 1
+eval "$services_env"
 OUT=${BF_BENCH_OUT:-/tmp/bf-bench-out}
 echo "building bench/BackupFunctions.TaskHub.Bench (Release) into $OUT" >&2
 dotnet build -c Release -nologo -v q -clp:ErrorsOnly -o "$OUT" \

@@ -29,7 +29,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-eval "$(scripts/services.sh up)"
+services_env=$(scripts/services.sh up) || exit 1
+eval "$services_env"
 L="$ROOT/.services/load"; W="$L/work"; rm -rf "$W"; mkdir -p "$W"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ); OUT="$L/$STAMP.log"
 if [ -z "$HOST_DLL" ]; then

@@ -31,7 +31,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-eval "$(scripts/services.sh up)"
+services_env=$(scripts/services.sh up) || exit 1
+eval "$services_env"
 scripts/ensure-dotnet.sh
 if [ ! -x /usr/bin/time ]; then
   apt-get install -y -q time >/dev/null

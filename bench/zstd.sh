@@ -13,7 +13,8 @@ scripts/ensure-dotnet.sh
 FILE=${1:-}
 [ $# -gt 0 ] && shift
 if [ -z "$FILE" ]; then
-  eval "$(scripts/services.sh up)"
+  services_env=$(scripts/services.sh up) || exit 1
+  eval "$services_env"
   FILE=$(mktemp -p /dev/shm bf-plain-XXXXXX.dump)
   trap 'rm -f "$FILE"' EXIT
   DB=${BF_BENCH_DATABASE:-bf_pipeline_bench}

@@ -8,7 +8,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-eval "$(scripts/services.sh up)"
+# A failed start must stop here: `eval "$(...)"` alone would hide its exit status.
+services_env=$(scripts/services.sh up)
+eval "$services_env"
 scripts/ensure-dotnet.sh
 
 DEMO="$ROOT/.services/demo"
