@@ -73,7 +73,9 @@ scripts/follow-orchestration.py "$HOST_URL/api/restores" "$ADMIN_KEY" "{\"backup
 echo "== verify every copy"
 backupctl verify latest --database "$SOURCE"
 echo "== restore into '$RESTORED'"
-backupctl restore latest --database "$SOURCE" --to "$BF_PG_CONNECTION;Database=$RESTORED"
+# The password comes from an environment variable, not from --to, where ps and the shell history would show it.
+backupctl restore latest --database "$SOURCE" --password-env BF_PG_PASSWORD \
+  --to "Host=$BF_PG_HOST;Port=$BF_PG_PORT;Username=$BF_PG_USER;Database=$RESTORED"
 
 echo "== where the copies are"
 backupctl list --database "$SOURCE"
