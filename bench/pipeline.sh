@@ -13,19 +13,8 @@ scripts/ensure-dotnet.sh
 FILE=${1:-}
 [ $# -gt 0 ] && shift
 if [ -z "$FILE" ]; then
-  services_env=$(scripts/services.sh up) || exit 1
-  eval "$services_env"
-  FILE=$(mktemp -p /dev/shm bf-plain-XXXXXX.dump)
-  trap 'rm -f "$FILE"' EXIT
-  DB=${BF_BENCH_DATABASE:-bf_pipeline_bench}
-  export PGPASSWORD=$BF_PG_PASSWORD
-  PSQL=(psql -h 127.0.0.1 -p "$BF_PG_PORT" -U "$BF_PG_USER" -v ON_ERROR_STOP=1 -q -X)
-  if ! "${PSQL[@]}" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-    "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
-    pgbench -h 127.0.0.1 -p "$BF_PG_PORT" -U "$BF_PG_USER" -i -q -s 5 "$DB" >/dev/null 2>&1
-    "${PSQL[@]}" -d "$DB" -v scale=100 -f bench/mixed-schema.sql >/dev/null
-  fi
-  pg_dump -h 127.0.0.1 -p "$BF_PG_PORT" -U "$BF_PG_USER" -Fc -Z0 -d "$DB" >"$FILE"
+  source bench/plain-dump.sh
+  bench_plain_dump
 fi
 echo "plain dump: $FILE ($(numfmt --to=iec "$(stat -c %s "$FILE")")B), $(nproc) cores" >&2
 dotnet build -c Release -nologo -v q -clp:ErrorsOnly bench/BackupFunctions.Pipeline.Bench/BackupFunctions.Pipeline.Bench.csproj >/dev/null
