@@ -37,10 +37,10 @@ public sealed class PitrRestoreApiTests(PitrApiEnvironment fixture) : IClassFixt
             Assert.True(output.GetProperty("timeline").GetInt32() >= 2, output.ToString());
             Assert.Equal("done", status.GetProperty("customStatus").GetProperty("step").GetString());
             // The server is left running, promoted: exactly batches 1 and 2, and writable.
-            var batches = await BatchesAsync(port);
+            var batches = await RestoredServer.BatchesAsync(port);
             Assert.Equal([1, 2], batches.Keys);
             Assert.All(batches.Values, n => Assert.Equal(PitrEnvironment.RowsPerBatch, n));
-            await ExecuteAsync(port, "INSERT INTO items (id, batch) VALUES (100000, 99)");
+            await RestoredServer.ExecuteAsync(port, "INSERT INTO items (id, batch) VALUES (100000, 99)");
             Assert.False(Directory.Exists(dataDirectory + ".walcache"));
         }
         finally
@@ -160,28 +160,4 @@ public sealed class PitrRestoreApiTests(PitrApiEnvironment fixture) : IClassFixt
         port,
         stopAfter,
     });
-
-    private static async Task<SortedDictionary<int, long>> BatchesAsync(int port)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString(port));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT batch, count(*) FROM items GROUP BY batch", conn);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var result = new SortedDictionary<int, long>();
-        while (await reader.ReadAsync()) result[reader.GetInt32(0)] = reader.GetInt64(1);
-        return result;
-    }
-
-    private static async Task ExecuteAsync(int port, string sql)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString(port));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static string ConnectionString(int port) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "postgres", Pooling = false,
-    }.ConnectionString;
 }

@@ -25,14 +25,14 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
 
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Equal(2 * PitrEnvironment.RowsPerBatch, run.Json.GetProperty("rowCounts").GetProperty("public.items").GetInt64());
-            var batches = await BatchesAsync(port);
+            var batches = await RestoredServer.BatchesAsync(port);
             Assert.Equal([1, 2], batches.Keys);
             Assert.All(batches.Values, n => Assert.Equal(PitrEnvironment.RowsPerBatch, n));
             var lastReplay = run.Json.GetProperty("lastReplayedTransaction").GetDateTimeOffset();
             Assert.True(lastReplay <= target && lastReplay >= env.CommittedBy[0], $"last replayed {lastReplay:O}, target {target:O}");
             // Promoted: a new timeline, writable.
             Assert.True(run.Json.GetProperty("timeline").GetInt32() >= 2, run.Stdout);
-            await ExecuteAsync(port, "INSERT INTO items (id, batch) VALUES (100000, 99)");
+            await RestoredServer.ExecuteAsync(port, "INSERT INTO items (id, batch) VALUES (100000, 99)");
         }
         finally
         {
@@ -50,7 +50,7 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
             var run = await Backupctl.RunAsync(RestoreArgs("latest", dataDirectory, port));
 
             Assert.True(run.ExitCode == 0, run.ToString());
-            var batches = await BatchesAsync(port);
+            var batches = await RestoredServer.BatchesAsync(port);
             Assert.Equal(Enumerable.Range(1, PitrEnvironment.Batches), batches.Keys);
             Assert.Equal(PitrEnvironment.Batches * PitrEnvironment.RowsPerBatch, batches.Values.Sum());
         }
@@ -281,28 +281,4 @@ public sealed class PitrRestoreTests(PitrEnvironment env) : IClassFixture<PitrEn
         if (ArchivingCluster.IsRoot) args.AddRange(["--run-as", "postgres"]);
         return [.. args];
     }
-
-    private static async Task<SortedDictionary<int, long>> BatchesAsync(int port)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString(port));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT batch, count(*) FROM items GROUP BY batch", conn);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var result = new SortedDictionary<int, long>();
-        while (await reader.ReadAsync()) result[reader.GetInt32(0)] = reader.GetInt64(1);
-        return result;
-    }
-
-    private static async Task ExecuteAsync(int port, string sql)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString(port));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static string ConnectionString(int port) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "postgres", Pooling = false,
-    }.ConnectionString;
 }
