@@ -77,11 +77,28 @@ public sealed class DashboardFunctionKeyTests
         node["rowCounts"]!["public.items"] = 31;
         await File.WriteAllTextAsync(file, node.ToJsonString());
 
+        // Opening the reader reads the first target's manifest; hold that answer back until after the one chosen next, as
+        // a slow target would, so that the page must not let the earlier read overwrite the later.
+        var first = backup.Copies[0].Target;
+        Assert.NotEqual(RealTargets.Local, first);
+        var laterAnswered = new TaskCompletionSource();
+        await page.RouteAsync($"**/manifest?target={first}", async route =>
+        {
+            await laterAnswered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await route.ContinueAsync();
+        });
+        page.Response += (_, r) => { if (r.Url.EndsWith("target=" + RealTargets.Local, StringComparison.Ordinal)) laterAnswered.TrySetResult(); };
+        var earlierFinished = page.WaitForRequestFinishedAsync(new() { Predicate = r => r.Url.EndsWith("target=" + first, StringComparison.Ordinal) });
         await page.GetByRole(AriaRole.Link, new() { Name = "Open backup " + backup.BackupId }).ClickAsync();
         var stored = page.GetByRole(AriaRole.Region, new() { Name = "Manifest as stored on a target" });
         await stored.GetByText("Read manifest.json from a target").ClickAsync();
         await stored.GetByLabel("Target").SelectOptionAsync(RealTargets.Local);
         await Expect(stored.GetByTestId("manifest-problem")).ToContainTextAsync("damaged");
+        await earlierFinished;
+        // Give the page's handler of that earlier answer its turn before looking again.
+        await page.EvaluateAsync("() => new Promise(done => setTimeout(done, 250))");
+        await Expect(stored.GetByTestId("manifest-problem")).ToContainTextAsync("damaged");
+        await page.UnrouteAllAsync();
         await browser.ScreenshotAsync("32-stored-manifest-damaged");
         await stored.GetByLabel("Target").SelectOptionAsync(RealTargets.S3);
         await Expect(stored.GetByTestId("manifest-verdict")).ToHaveTextAsync("Signed · valid for this backup");

@@ -24,10 +24,14 @@
   function storedManifest(id, targets) {
     const picker = h("select", { id: "m-target" }, targets.map(t => h("option", { value: t }, t)));
     const result = h("div", { "aria-live": "polite", "data-testid": "manifest-result" });
+    // Only the newest read may write: an earlier read for another target can answer after it.
+    let latest = 0;
     const read = async () => {
+      const mine = ++latest;
       result.replaceChildren(h("p", { class: "muted" }, "Reading…"));
       try {
         const m = await BF.get(`/api/backups/${encodeURIComponent(id)}/manifest?target=${encodeURIComponent(picker.value)}`);
+        if (mine !== latest) return;
         result.replaceChildren(...[
           h("p", { "data-testid": "manifest-verdict" }, h("span", { class: m.signed ? "ok" : "warn" }, m.signed ? "Signed" : "Unsigned (written before manifests were signed)"),
             " · ", h("span", { class: m.valid ? "ok" : "bad" }, m.valid ? "valid for this backup" : "not valid for this backup")),
@@ -35,6 +39,7 @@
           h("p", { class: "muted" }, "Stored at ", h("span", { class: "mono" }, m.key)),
           h("details", {}, h("summary", {}, "manifest.json"), h("pre", { class: "mono" }, JSON.stringify(m.manifest, null, 2)))].filter(Boolean));
       } catch (e) {
+        if (mine !== latest) return;
         result.replaceChildren(h("p", { class: "bad", "data-testid": "manifest-problem" }, BF.longText(e.message, 120)));
       }
     };
