@@ -123,10 +123,13 @@
     const admin = BF.session.isAdmin();
     if (!admin) main.append(BF.adminNote("Acknowledging or resolving an alert"));
     main.append(h("div", { class: "actions" }, h("label", { for: "a-all" }, all, " Include acknowledged and resolved")), list);
+    // Only the newest load may draw: ticking the box twice quickly must not leave the first answer on screen.
+    let latest = 0;
     const load = async () => {
+      const mine = ++latest;
       let alerts;
-      try { alerts = await BF.get("/api/alerts?limit=200&includeAcknowledged=" + all.checked); } catch (e) { BF.fail(e); return; }
-      if (!ctx.current()) return;
+      try { alerts = await BF.get("/api/alerts?limit=200&includeAcknowledged=" + all.checked); } catch (e) { if (mine === latest) BF.fail(e); return; }
+      if (!ctx.current() || mine !== latest) return;
       list.replaceChildren(BF.table(`${alerts.length} alerts`, [
         { title: "Severity", cell: a => h("span", { class: "sev-" + a.severity }, a.severity) }, { title: "Code", cell: a => a.code },
         { title: "Message", cell: a => BF.longText(a.message) }, { title: "Last seen", cell: a => BF.when(a.lastSeenAt || a.createdAt) },
