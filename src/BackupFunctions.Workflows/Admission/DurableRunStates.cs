@@ -1,10 +1,9 @@
-using BackupFunctions.Workflows.Admission;
 using Microsoft.DurableTask.Client;
 
-namespace BackupFunctions.Functions.Admission;
+namespace BackupFunctions.Workflows.Admission;
 
-/// <summary>The admission limit's view of the task hub, through the Functions durable client binding.</summary>
-internal static class DurableRunStates
+/// <summary>The admission limit's view of the task hub, through either host's durable client.</summary>
+public static class DurableRunStates
 {
     public static RunStateProbe Probe(DurableTaskClient client) => async (instanceId, ct) =>
         await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) switch
