@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text;
+using BackupFunctions.Pipeline.Streams;
 using Microsoft.Win32.SafeHandles;
 
 namespace BackupFunctions.Pipeline.DirectoryArchive;
@@ -19,7 +20,7 @@ namespace BackupFunctions.Pipeline.DirectoryArchive;
 /// growing may belong to a worker waiting for the server. Finished files go first; otherwise the
 /// oldest growing one is followed. toc.dat, which pg_dump writes last, closes the bundle.
 /// </remarks>
-internal sealed class DirectoryDumpFollower(string directory, TimeSpan? pollInterval = null) : Stream
+internal sealed class DirectoryDumpFollower(string directory, TimeSpan? pollInterval = null) : ReadOnlyStream
 {
     private const int SmallReadBytes = 4096;
     private readonly ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
@@ -187,16 +188,4 @@ internal sealed class DirectoryDumpFollower(string directory, TimeSpan? pollInte
         if (disposing) _file?.Dispose();
         base.Dispose(disposing);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,23 +1,13 @@
 namespace BackupFunctions.Pipeline.Streams;
 
 /// <summary>Reads a <see cref="GrowingFile"/> from the start, following its writer; not seekable (the upload cannot be replayed from it).</summary>
-internal sealed class GrowingFileReadStream(GrowingFile file) : Stream
+internal sealed class GrowingFileReadStream(GrowingFile file) : ReadOnlyStream
 {
     private long _position;
     // Opened at the first byte: a reader may start before the writer has created the file.
     private FileStream? _inner;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -43,9 +33,4 @@ internal sealed class GrowingFileReadStream(GrowingFile file) : Stream
         if (_inner is not null) await _inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,7 +1,9 @@
+using BackupFunctions.Pipeline.Streams;
+
 namespace BackupFunctions.Workflows.Pitr;
 
 /// <summary>A read-only pass-through that keeps a copy of the first <c>capacity</c> bytes read.</summary>
-internal sealed class PrefixCapturingStream(Stream inner, int capacity) : Stream
+internal sealed class PrefixCapturingStream(Stream inner, int capacity) : ReadOnlyStream
 {
     private readonly byte[] _prefix = new byte[capacity];
     private int _captured;
@@ -18,9 +20,6 @@ internal sealed class PrefixCapturingStream(Stream inner, int capacity) : Stream
         return Capture(buffer.Span[..n]);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     private int Capture(ReadOnlySpan<byte> read)
     {
         var take = Math.Min(read.Length, _prefix.Length - _captured);
@@ -32,14 +31,4 @@ internal sealed class PrefixCapturingStream(Stream inner, int capacity) : Stream
 
         return read.Length;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
