@@ -122,6 +122,8 @@ public static class HostApp
         services.AddSingleton<ScheduledRunStarter>();
         services.AddSingleton<ScheduleStateStore>();
         services.AddSingleton<ControlDatabaseProbe>();
+        services.AddSingleton<Reads.InstanceStatusReader>();
+        services.AddSingleton<Reads.CatalogPageReader>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
