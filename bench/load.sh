@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Load runs against the self-hosted API (not CI): bench/load.py's three phases against TWO Release host processes
+# Load runs against the self-hosted API (not CI): three phases (tick and burst by bench/load.py, reads by
+# bench/BackupFunctions.Load.Bench) against TWO Release host processes
 # on 127.0.0.1 that share one task hub and one control database, over TWO PostgreSQL servers (the sources on
 # scripts/services.sh's server; the control database, with the catalog and the admission slots, on a second server
 # this script starts with initdb on a port of its own):
 #   one schedule tick of the full backup over 20 databases (both hosts run the timers: whichever claims a unit
 #   starts it, and either host's workers run its activities), 200 concurrent POST /api/backups for one database
 #   spread over both hosts (the per-database admission limit admits Admission:MaxRunsPerDatabase, 2, and answers
-#   429 + Retry-After to the rest), and ~1,000 reads/s of list + status for 60 s spread over both hosts.
+#   429 + Retry-After to the rest), and 1,000 reads/s of list + status for 60 s spread over both hosts.
 #
 #   bench/load.sh [--only reads] [--host-dll PATH --backupctl-dll PATH] [--burst N] [--qps Q] [--seconds S]
 #                 [--connections C] [--rows R]
