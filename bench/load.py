@@ -18,7 +18,7 @@ p = argparse.ArgumentParser()
 for a in ("bases", "pids", "burst_db", "tick_dbs", "tick_due"): p.add_argument(a)
 p.add_argument("--burst", type=int, default=200)
 p.add_argument("--qps", type=int, default=1000)
-p.add_argument("--seconds", type=int, default=60)
+p.add_argument("--seconds", type=int, default=60, help="0 skips the reads phase (bench/load.sh runs bf-load-reads instead)")
 p.add_argument("--workers", type=int, default=32)
 args = p.parse_args()
 args.key, args.admin = os.environ["LOAD_KEY"], os.environ["LOAD_ADMIN_KEY"]
@@ -111,6 +111,8 @@ report(f"burst ({args.burst} concurrent POST /api/backups, database {args.burst_
 print(f"  Retry-After on the 429s: {retry_after}")
 others = [d for st, _, d, _ in res if st not in (202, 429, None)]
 if others: print(f"  first unexpected body: {others[0][:300].decode(errors='replace')}")
+if ids and os.environ.get("LOAD_STATUS_FILE"):
+    with open(os.environ["LOAD_STATUS_FILE"], "w") as f: f.write(ids[0])
 status_path = f"/runtime/webhooks/durabletask/instances/{urllib.parse.quote(ids[0])}" if ids else None
 c = conn(); term = 0
 for i in ids[1:]:   # keep the first to finish (the reads query it); stop the rest so they do not load the machine
@@ -118,7 +120,9 @@ for i in ids[1:]:   # keep the first to finish (the reads query it); stop the re
     term += st in (200, 202, 410)
 print(f"  terminated {term} of {len(ids) - 1} admitted extra runs", flush=True)
 
-# ---- reads: open-loop pacing at --qps over --workers kept-alive connections, spread over the hosts ----
+if args.seconds <= 0: raise SystemExit(0)
+
+# ---- reads (the Python client; bench/load.sh now uses bf-load-reads, which keeps up at 1,000/s): open-loop pacing at --qps over --workers kept-alive connections, spread over the hosts ----
 lat, codes, errors, lock = [], {}, 0, threading.Lock()
 deadline = time.perf_counter() + args.seconds
 interval = args.workers / args.qps

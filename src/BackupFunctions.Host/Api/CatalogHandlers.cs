@@ -1,5 +1,6 @@
 using BackupFunctions.Api;
 using BackupFunctions.Host.Logging;
+using BackupFunctions.Host.Reads;
 using BackupFunctions.Workflows.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,9 @@ namespace BackupFunctions.Host.Api;
 /// <summary>The read side of the catalog: backups, restores, alerts and the health score.</summary>
 internal static class CatalogHandlers
 {
+    /// <summary>What Results.Json sends, for the pages serialized once and shared (<see cref="CatalogPageReader"/>).</summary>
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     public static async Task<IResult> ListBackupsAsync(HttpContext http, CancellationToken ct)
     {
         var query = new QueryValues(http.Request.Query);
@@ -20,7 +24,8 @@ internal static class CatalogHandlers
             return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
-        return await WithCatalogAsync(http, async c => Results.Json(await c.ListBackupsAsync(database, limit, ct), ApiJson.Options));
+        var pages = http.RequestServices.GetRequiredService<CatalogPageReader>();
+        return await WithCatalogAsync(http, async c => Results.Bytes(await pages.ListBackupsJsonAsync(c, database, limit, ct), JsonContentType));
     }
 
     public static Task<IResult> GetBackupAsync(string backupId, HttpContext http, CancellationToken ct) =>

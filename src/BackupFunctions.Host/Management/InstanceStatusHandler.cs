@@ -1,4 +1,5 @@
 using BackupFunctions.Api;
+using BackupFunctions.Host.Reads;
 using DurableTask.AzureStorage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -11,7 +12,7 @@ namespace BackupFunctions.Host.Management;
 internal static class InstanceStatusHandler
 {
     public static async Task<IResult> GetAsync(
-        string instanceId, HttpContext http, DurableTaskClient client, AzureStorageOrchestrationService store, CancellationToken ct)
+        string instanceId, HttpContext http, InstanceStatusReader reader, AzureStorageOrchestrationService store, CancellationToken ct)
     {
         var query = new QueryValues(http.Request.Query);
         var showInput = query.Bool("showInput", true);
@@ -23,7 +24,7 @@ internal static class InstanceStatusHandler
             return ApiProblem.Invalid(query.Errors).ToResult();
         }
 
-        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
+        var instance = await reader.GetAsync(instanceId, ct);
         if (instance is null)
         {
             return ApiProblem.NotFound($"No orchestration instance has the id '{instanceId}'.").ToResult();

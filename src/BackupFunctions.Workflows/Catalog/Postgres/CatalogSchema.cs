@@ -24,6 +24,8 @@ internal static class CatalogSchema
             row_counts     jsonb NOT NULL DEFAULT jsonb_build_object(),
             recorded_at    timestamptz NOT NULL DEFAULT now());
         CREATE INDEX IF NOT EXISTS backups_db_created ON {schema}.backups (database_name, created_at DESC);
+        -- GET /api/backups without a database: the newest N straight from this index, not a scan and sort of the whole table.
+        CREATE INDEX IF NOT EXISTS backups_created ON {schema}.backups (created_at DESC, backup_id DESC);
         CREATE TABLE IF NOT EXISTS {schema}.copies (
             backup_id       text NOT NULL REFERENCES {schema}.backups(backup_id) ON DELETE CASCADE,
             target          text NOT NULL,

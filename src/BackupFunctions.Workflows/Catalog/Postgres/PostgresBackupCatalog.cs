@@ -73,10 +73,7 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
     {
         await EnsureSchemaAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT {BackupColumns} FROM {_s}.backups b
-            WHERE $1::text IS NULL OR b.database_name = $1 ORDER BY b.created_at DESC, b.backup_id DESC LIMIT $2
-            """, conn);
+        await using var cmd = new NpgsqlCommand(ListBackupsSql(_s), conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)database ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, 1000) });
         return await ReadBackupsAsync(conn, cmd, ct);
@@ -285,6 +282,15 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
         await tx.CommitAsync(ct);
         return n;
     }
+
+    /// <summary>
+    /// The newest backups, all ($1 null) or of one database. The statement is unnamed (planned with its values), so a
+    /// null $1 folds away and the newest N come from backups_created, a database from backups_db_created.
+    /// </summary>
+    internal static string ListBackupsSql(string schema) => $"""
+        SELECT {BackupColumns} FROM {schema}.backups b
+        WHERE $1::text IS NULL OR b.database_name = $1 ORDER BY b.created_at DESC, b.backup_id DESC LIMIT $2
+        """;
 
     private const string BackupColumns = """
         b.backup_id, b.kind, b.database_name, b.tenant_id, b.status, b.created_at, b.completed_at, b.raw_bytes, b.stored_bytes,
