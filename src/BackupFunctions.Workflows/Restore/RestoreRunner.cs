@@ -74,6 +74,9 @@ public sealed class RestoreRunner(BackupEnvironment env)
             // pg_restore -j is not atomic: only into a database this run created, which RunAsync drops when
             // the restore fails. An existing database gets the streaming restore in one transaction.
             Jobs = created ? env.Options.Restore.EffectiveJobs : 1,
+            // The schema from a custom dump's TOC while the rest decodes: before the final hash check, so also only
+            // into a database this run created (and drops on failure). An existing database is checked whole first.
+            OverlapSchema = created,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
             DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
