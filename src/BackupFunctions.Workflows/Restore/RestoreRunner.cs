@@ -98,10 +98,17 @@ public sealed class RestoreRunner(BackupEnvironment env)
             }
             catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
             {
-                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, had not
-                // started: the staged copy is checked whole first), so the database is as before.
+                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, only the
+                // schema overlap had run: the data waits until the staged copy is checked whole).
                 attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
                 progress?.Report($"{target.Name} failed: {e.Message}");
+                if (created)
+                {
+                    // The schema overlap may have created objects from this copy's TOC before its damage showed:
+                    // the next copy starts from an empty database again.
+                    await DropDatabaseAsync(destination).ConfigureAwait(false);
+                    await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
+                }
             }
         }
 
