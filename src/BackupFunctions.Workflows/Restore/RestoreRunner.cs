@@ -19,7 +19,8 @@ namespace BackupFunctions.Workflows.Restore;
 /// </summary>
 /// <remarks>
 /// Into a database it creates itself, the restore runs <c>pg_restore -j</c> (BackupFunctions:Restore:Jobs)
-/// from a checked, staged copy: not atomic, but a failure drops the database this run created.
+/// from a checked, staged copy, with the schema created from a custom archive's TOC while it decodes
+/// (<see cref="RestoreOptions.OverlapSchema"/>): not atomic, but a failure drops the database this run created.
 /// </remarks>
 public sealed class RestoreRunner(BackupEnvironment env)
 {
