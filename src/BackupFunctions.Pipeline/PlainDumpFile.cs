@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using BackupFunctions.Pipeline.DirectoryArchive;
 using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Pipeline.Streams;
 
 namespace BackupFunctions.Pipeline;
 
@@ -11,22 +12,29 @@ namespace BackupFunctions.Pipeline;
 /// </summary>
 internal static class PlainDumpFile
 {
-    /// <summary>Creates <paramref name="path"/> (it must not exist) and decodes into it; the stream is returned open, at its end.</summary>
+    /// <summary>
+    /// Creates <paramref name="path"/> (it must not exist) and decodes into it; the stream is returned open, at its end.
+    /// With <paramref name="follow"/>, readers can follow the file as it is written: it completes only after every
+    /// check passed, and fails with the decoder's error otherwise.
+    /// </summary>
     public static async Task<(FileStream File, ArtifactDecoder.Decoded Decoded)> DecodeAsync(Stream artifact, KeyRing keys, string path,
-        RestoreOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        RestoreOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct, GrowingFile? follow = null)
     {
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.Asynchronous };
         if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var file = new FileStream(path, fileOptions);
+        var sink = follow is null ? (Stream)file : follow.TrackWrites(file);
         try
         {
             var decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
-                (m, t) => file.WriteAsync(m, t), options.StageBufferBytes, progress, ct, options.Expected).ConfigureAwait(false);
+                (m, t) => sink.WriteAsync(m, t), options.StageBufferBytes, progress, ct, options.Expected).ConfigureAwait(false);
             await file.FlushAsync(ct).ConfigureAwait(false);
+            follow?.Complete();
             return (file, decoded);
         }
-        catch
+        catch (Exception e)
         {
+            follow?.Fail(e);
             await file.DisposeAsync().ConfigureAwait(false);
             throw;
         }

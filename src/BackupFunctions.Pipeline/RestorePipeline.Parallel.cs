@@ -3,6 +3,7 @@ using BackupFunctions.Pipeline.Archive;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Pipeline.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Pipeline;
@@ -52,12 +53,35 @@ public sealed partial class RestorePipeline
         ServerVersionInfo server, PgClientInstallation client, string version, IProgress<PipelineProgress>? progress, Stopwatch sw, CancellationToken ct)
     {
         var path = Path.Combine(options.StagingDirectory!, $"restore-{Guid.NewGuid():N}.dump");
+        var overlap = options.OverlapSchema && options.ExtraArguments.Count == 0;
+        var staged = overlap ? new GrowingFile(path) : null;
+        PreDataRestore? schema = null;
         try
         {
             ArtifactDecoder.Decoded decoded;
             OffsetPatchResult? patched = null;
             FileStream file;
-            (file, decoded) = await PlainDumpFile.DecodeAsync(artifact, keys, path, options, progress, ct).ConfigureAwait(false);
+            var decoding = PlainDumpFile.DecodeAsync(artifact, keys, path, options, progress, ct, staged);
+            try
+            {
+                // The file exists once DecodeAsync returned its task (it creates it before the first await).
+                if (staged is not null) schema = StartSchema(target, options, client, staged, ct);
+                (file, decoded) = await decoding.ConfigureAwait(false);
+                if (schema is not null) await schema.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Damaged, truncated, wrong key, cancelled, or the schema failed: stop pg_restore; the caller drops the database.
+                if (schema is not null)
+                {
+                    await schema.AbortAsync().ConfigureAwait(false);
+                    LogAborted(_logger, target.ToString(), e.GetType().Name);
+                }
+                if (!decoding.IsCompleted) await CaptureAsync(decoding).ConfigureAwait(false);
+                else if (decoding.IsCompletedSuccessfully) await decoding.Result.File.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             await using (file)
             {
                 try
@@ -71,19 +95,32 @@ public sealed partial class RestorePipeline
             }
 
             if (patched is not null) LogParallel(_logger, target.ToString(), options.Jobs, patched.Patched, patched.ArchiveVersion);
-            return await RestoreFromPathAsync(path, patched is not null, decoded, target, options, server, client, version, sw, ct).ConfigureAwait(false);
+            return await RestoreFromPathAsync(path, patched is not null, decoded, target, options, server, client, version, sw, ct,
+                schemaDone: schema is not null).ConfigureAwait(false);
         }
         finally
         {
+            if (schema is not null) await schema.DisposeAsync().ConfigureAwait(false);
             TryDelete(path);
         }
     }
 
-    /// <summary>pg_restore from a checked archive on disk: -j when <paramref name="parallel"/>, else one pg_restore (in one transaction if asked).</summary>
-    private async Task<RestoreResult> RestoreFromPathAsync(string path, bool parallel, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
-        RestoreOptions options, ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, CancellationToken ct)
+    private PreDataRestore StartSchema(PgConnectionInfo target, RestoreOptions options, PgClientInstallation client, GrowingFile staged, CancellationToken ct)
     {
         var args = new List<string>();
+        AddContentArguments(args, options);
+        LogSchemaOverlap(_logger, target.ToString());
+        return PreDataRestore.Start(runner, target, client, staged, args, ct);
+    }
+
+    /// <summary>pg_restore from a checked archive on disk: -j when <paramref name="parallel"/>, else one pg_restore (in one transaction if asked).</summary>
+    /// <param name="schemaDone">The pre-data section was restored already (<see cref="PreDataRestore"/>): only data and post-data are left.</param>
+    private async Task<RestoreResult> RestoreFromPathAsync(string path, bool parallel, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
+        RestoreOptions options, ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, CancellationToken ct,
+        bool schemaDone = false)
+    {
+        var args = new List<string>();
+        if (schemaDone) args.AddRange(["--section=data", "--section=post-data"]);
         if (options.ExitOnError) args.Add("--exit-on-error");
         if (parallel) args.Add("--jobs=" + options.Jobs);
         // Without -j: one pg_restore, in one transaction as the stream would be.
@@ -119,6 +156,9 @@ public sealed partial class RestorePipeline
 
     [LoggerMessage(EventId = 4308, Level = LogLevel.Information, Message = "Restoring into {Database} with pg_restore -j {Jobs} ({Patched} data offsets added to archive version {ArchiveVersion})")]
     private static partial void LogParallel(ILogger logger, string database, int jobs, int patched, string archiveVersion);
+
+    [LoggerMessage(EventId = 4313, Level = LogLevel.Information, Message = "Restore into {Database}: creating the schema from the archive's table of contents while the rest of the artifact decodes")]
+    private static partial void LogSchemaOverlap(ILogger logger, string database);
 
     [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "Could not delete the staged plain dump {Path}: {Reason}")]
     private static partial void LogStagedFileLeft(ILogger logger, string path, string reason);

@@ -72,16 +72,34 @@ public static class CompressionCodec
     }
 
     /// <summary>
-    /// A read stream that decompresses <paramref name="input"/> (left open). zstd is read by the port whichever engine
-    /// wrote it: its end-of-stream check refuses a stream cut inside a frame, and decoding is not where the CPU goes.
+    /// A read stream that decompresses <paramref name="input"/> (left open). zstd is read by native libzstd where it
+    /// loads (<see cref="ZstdEngine.Auto"/>), else by the port, whichever engine wrote it; both refuse a stream cut
+    /// inside a frame. Decoding is about half of a restore's own CPU, and libzstd takes a fraction of the port's.
     /// </summary>
-    public static Stream CreateDecompressor(CompressionKind kind, Stream input) => kind switch
+    public static Stream CreateDecompressor(CompressionKind kind, Stream input, ZstdEngine engine = ZstdEngine.Auto) => kind switch
     {
         CompressionKind.None => new NonClosingStream(input),
-        CompressionKind.Zstd => new DecompressionStream(input, bufferSize: 0, checkEndOfStream: true, leaveOpen: true),
+        CompressionKind.Zstd => CreateZstdDecompressor(input, engine),
         CompressionKind.Gzip => new GZipStream(input, CompressionMode.Decompress, leaveOpen: true),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown compression."),
     };
+
+    private static Stream CreateZstdDecompressor(Stream input, ZstdEngine engine)
+    {
+        if (ZstdNative.Resolve(engine) == ZstdEngine.Native)
+        {
+            try
+            {
+                return new NativeZstdDecompressionStream(input);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                // ZstdNet loaded libzstd but this assembly could not: the port reads the same frames.
+                if (engine == ZstdEngine.Native) throw;
+            }
+        }
+        return new DecompressionStream(input, bufferSize: 0, checkEndOfStream: true, leaveOpen: true);
+    }
 
     public static string Name(CompressionKind kind) => kind.ToString().ToLowerInvariant();
 

@@ -19,7 +19,8 @@ namespace BackupFunctions.Workflows.Restore;
 /// </summary>
 /// <remarks>
 /// Into a database it creates itself, the restore runs <c>pg_restore -j</c> (BackupFunctions:Restore:Jobs)
-/// from a checked, staged copy: not atomic, but a failure drops the database this run created.
+/// from a checked, staged copy, with the schema created from a custom archive's TOC while it decodes
+/// (<see cref="RestoreOptions.OverlapSchema"/>): not atomic, but a failure drops the database this run created.
 /// </remarks>
 public sealed class RestoreRunner(BackupEnvironment env)
 {
@@ -74,6 +75,9 @@ public sealed class RestoreRunner(BackupEnvironment env)
             // pg_restore -j is not atomic: only into a database this run created, which RunAsync drops when
             // the restore fails. An existing database gets the streaming restore in one transaction.
             Jobs = created ? env.Options.Restore.EffectiveJobs : 1,
+            // The schema from a custom dump's TOC while the rest decodes: before the final hash check, so also only
+            // into a database this run created (and drops on failure). An existing database is checked whole first.
+            OverlapSchema = created,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
             DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
@@ -95,10 +99,17 @@ public sealed class RestoreRunner(BackupEnvironment env)
             }
             catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
             {
-                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, had not
-                // started: the staged copy is checked whole first), so the database is as before.
+                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, only the
+                // schema overlap had run: the data waits until the staged copy is checked whole).
                 attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
                 progress?.Report($"{target.Name} failed: {e.Message}");
+                if (created)
+                {
+                    // The schema overlap may have created objects from this copy's TOC before its damage showed:
+                    // the next copy starts from an empty database again.
+                    await DropDatabaseAsync(destination).ConfigureAwait(false);
+                    await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
+                }
             }
         }
 

@@ -1,0 +1,134 @@
+using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Inspection;
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace BackupFunctions.Pipeline.Tests;
+
+/// <summary>
+/// Issue 17: the parallel restore of a custom dump with <see cref="RestoreOptions.OverlapSchema"/> creates the schema from the
+/// archive's TOC while the rest still decodes (<see cref="PreDataRestore"/>), then runs data and post-data with -j once every
+/// check passed. It must restore exactly the same database, and a damaged artifact must stop the schema restore, leave no
+/// table data and no staged file, and fail with the integrity error (the caller then drops the database it created).
+/// </summary>
+[Collection(SampleDatabaseCollection.Name)]
+public sealed class SchemaOverlapRestoreTests(SampleDatabaseFixture sample, ITestOutputHelper output) : IDisposable
+{
+    private static readonly KeyRing Ring = new KeyRing().Add(TestKeys.Fixed("overlap-key", 17), makeCurrent: true);
+    private readonly string _staging = Directory.CreateTempSubdirectory("bf-overlap-staging-").FullName;
+
+    public void Dispose() => Directory.Delete(_staging, recursive: true);
+
+    /// <summary>Small chunks, so the TOC's chunks are authenticated and released long before a damaged later chunk.</summary>
+    private async Task<(BackupResult Result, byte[] Artifact)> BackupAsync()
+    {
+        using var artifact = new MemoryStream();
+        var result = await new BackupPipeline(Pg.Runner()).RunAsync(Pg.Connection(sample.Name), artifact,
+            new BackupOptions(new ArtifactEncodeOptions(Ring.Current) { Compression = CompressionKind.Zstd, ChunkSize = 16 << 10 }));
+        return (result, artifact.ToArray());
+    }
+
+    private RestoreOptions Overlapped(BackupResult backup) => new()
+    {
+        ExpectedStoredSha256 = backup.StoredSha256,
+        ExpectedPlainSha256 = backup.PlainSha256,
+        Jobs = 2,
+        StagingDirectory = _staging,
+        PlainBytes = backup.RawBytes,
+        OverlapSchema = true,
+    };
+
+    /// <summary>Every user table's rows, as one digest per table (order-independent).</summary>
+    private static async Task<SortedDictionary<string, string>> ContentDigestsAsync(string database)
+    {
+        await using var conn = new NpgsqlConnection(Pg.Connection(database).ToNpgsqlConnectionString());
+        await conn.OpenAsync();
+        var digests = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in await DatabaseInspector.ListTablesAsync(conn, CancellationToken.None))
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"SELECT coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), 'empty') FROM {t.Quoted} x", conn);
+            digests[t.Qualified] = (string)(await cmd.ExecuteScalarAsync())!;
+        }
+        return digests;
+    }
+
+    [Fact]
+    public async Task The_overlapped_restore_gives_the_same_schema_rows_and_table_contents()
+    {
+        var (backup, artifact) = await BackupAsync();
+        await using var target = await TempDatabase.CreateAsync("ovl_ok");
+        var logger = new ListLogger<RestorePipeline>();
+
+        var result = await new RestorePipeline(Pg.Runner(), logger).RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name), Overlapped(backup));
+        output.WriteLine($"{result.Mode} in {result.Duration.TotalSeconds:F2} s");
+
+        Assert.Contains(logger.Entries, e => e.Message.Contains("creating the schema from the archive's table of contents", StringComparison.Ordinal));
+        Assert.Equal(RestoreModes.Parallel(2), result.Mode);
+        Assert.Equal(backup.PlainSha256, result.PlainSha256);
+        var expected = await new DatabaseInspector(Pg.Connection(sample.Name)).CountRowsAsync();
+        var actual = await new DatabaseInspector(Pg.Connection(target.Name)).CountRowsAsync();
+        Assert.Equal(80000L, actual["sales.order_items"]);
+        Assert.Equal(expected, actual);
+        var digests = await ContentDigestsAsync(target.Name);
+        Assert.Equal(await ContentDigestsAsync(sample.Name), digests);
+        Assert.Contains(digests, d => d.Value != "empty");
+        // Indexes, constraints and triggers (post-data) are there too.
+        Assert.Equal(await Pg.SchemaAsync(sample.Name), await Pg.SchemaAsync(target.Name));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
+    }
+
+    [Theory]
+    [InlineData("late")]
+    [InlineData("cut")]
+    public async Task A_damaged_or_cut_artifact_stops_the_schema_restore_and_leaves_no_data_and_no_staged_file(string damage)
+    {
+        var (backup, artifact) = await BackupAsync();
+        Assert.True(artifact.Length > 8 * (16 << 10), $"{artifact.Length} bytes: too few chunks for the damage to come after the TOC");
+        if (damage == "late") artifact[artifact.Length * 7 / 8] ^= 0x40;
+        else artifact = artifact[..(artifact.Length * 7 / 8)];
+        await using var target = await TempDatabase.CreateAsync("ovl_bad");
+        var logger = new ListLogger<RestorePipeline>();
+
+        var e = await Assert.ThrowsAsync<ArtifactIntegrityException>(() => new RestorePipeline(Pg.Runner(), logger)
+            .RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name), Overlapped(backup)));
+        output.WriteLine(e.Message);
+
+        Assert.Contains(logger.Entries, l => l.Message.Contains("creating the schema", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, l => l.Message.Contains("aborted", StringComparison.Ordinal));
+        // No pg_restore is left connected, and no table holds a row: the data section never ran.
+        Assert.Equal(0L, await OtherSessionsAsync(target));
+        var counts = await new DatabaseInspector(Pg.Connection(target.Name)).CountRowsAsync();
+        Assert.All(counts, c => Assert.Equal(0L, c.Value));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
+    }
+
+    /// <summary>Sessions on the database besides ours, once a killed client's backend had a moment to notice (up to 30 s; not a timing check).</summary>
+    private static async Task<long> OtherSessionsAsync(TempDatabase target)
+    {
+        var sql = $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{target.Name}' AND pid <> pg_backend_pid()";
+        for (var i = 0; i < 300; i++)
+        {
+            var n = await target.ScalarAsync<long>(sql);
+            if (n == 0) return 0;
+            await Task.Delay(100);
+        }
+        return await target.ScalarAsync<long>(sql);
+    }
+
+    [Fact]
+    public async Task Without_the_option_a_damaged_artifact_restores_not_even_the_schema()
+    {
+        var (backup, artifact) = await BackupAsync();
+        artifact[artifact.Length * 7 / 8] ^= 0x40;
+        await using var target = await TempDatabase.CreateAsync("ovl_off");
+
+        await Assert.ThrowsAsync<ArtifactIntegrityException>(() => new RestorePipeline(Pg.Runner())
+            .RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name), Overlapped(backup) with { OverlapSchema = false }));
+
+        Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname IN ('sales', 'auth', 'inventory')"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
+    }
+}
