@@ -18,7 +18,7 @@ public static class ArtifactDecoder
     private const int CopySize = 128 << 10;
 
     internal sealed record Decoded(ArtifactHeader Header, long StoredBytes, string StoredSha256, long CompressedBytes, long PlainBytes,
-        string PlainSha256, bool StartsWithPgDmp, TimeSpan Duration);
+        string PlainSha256, PlainContentKind Content, TimeSpan Duration);
 
     /// <summary>
     /// Decodes <paramref name="artifact"/> into <paramref name="sink"/>. Throws
@@ -72,7 +72,7 @@ public static class ArtifactDecoder
                 await using var plain = CompressionCodec.CreateDecompressor(reader.Header.Compression, compressed);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 long plainBytes = 0;
-                var first = new byte[5];
+                var first = new byte[PlainContent.PrefixLength];
                 var firstLen = 0;
                 while (true)
                 {
@@ -110,7 +110,7 @@ public static class ArtifactDecoder
                     throw new ArtifactIntegrityException($"The plain dump's SHA-256 is {plainSha} but the manifest says {expectedPlainSha256}: the artifact does not hold the backup the manifest describes.");
                 reporter.Final(plainBytes, reader.StoredBytes);
                 decoded = new Decoded(reader.Header, reader.StoredBytes, reader.StoredSha256!, compressed.Bytes, plainBytes, plainSha,
-                    firstLen == 5 && first.AsSpan().SequenceEqual("PGDMP"u8), sw.Elapsed);
+                    PlainContent.Detect(first.AsSpan(0, firstLen)), sw.Elapsed);
                 await pipe.Reader.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception e)
@@ -140,7 +140,7 @@ public static class ArtifactDecoder
         var d = await DecodeAsync(artifact, keys, expectedStoredSha256, expectedPlainSha256, static (_, _) => ValueTask.CompletedTask,
             4 << 20, progress, ct, expected).ConfigureAwait(false);
         return new VerifyResult(d.StoredBytes, d.StoredSha256, d.CompressedBytes, d.PlainBytes, d.PlainSha256, d.Header.KeyId,
-            d.Header.Compression, d.Header.ChunkSize, d.Header.Version, d.StartsWithPgDmp, d.Duration);
+            d.Header.Compression, d.Header.ChunkSize, d.Header.Version, d.Content, d.Duration);
     }
 
     /// <summary>Decodes an artifact into a plaintext stream (e.g. to a file for inspection).</summary>
@@ -150,6 +150,6 @@ public static class ArtifactDecoder
         var d = await DecodeAsync(artifact, keys, expectedStoredSha256, null, (m, t) => plaintext.WriteAsync(m, t), 4 << 20, progress, ct, expected).ConfigureAwait(false);
         await plaintext.FlushAsync(ct).ConfigureAwait(false);
         return new VerifyResult(d.StoredBytes, d.StoredSha256, d.CompressedBytes, d.PlainBytes, d.PlainSha256, d.Header.KeyId,
-            d.Header.Compression, d.Header.ChunkSize, d.Header.Version, d.StartsWithPgDmp, d.Duration);
+            d.Header.Compression, d.Header.ChunkSize, d.Header.Version, d.Content, d.Duration);
     }
 }

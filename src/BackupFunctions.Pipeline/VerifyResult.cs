@@ -4,8 +4,8 @@ namespace BackupFunctions.Pipeline;
 
 /// <summary>
 /// A verified artifact: every chunk authenticated, the final chunk present, decompression clean,
-/// hashes as expected. <see cref="IsPgDumpArchive"/> tells whether the plaintext starts like a
-/// pg_dump custom-format archive ("PGDMP").
+/// hashes as expected. <see cref="Content"/> tells what the plaintext starts like
+/// (<see cref="PlainContent"/>).
 /// </summary>
 public sealed record VerifyResult(
     long StoredBytes,
@@ -17,5 +17,9 @@ public sealed record VerifyResult(
     CompressionKind Compression,
     int ChunkSize,
     int FormatVersion,
-    bool IsPgDumpArchive,
-    TimeSpan Duration);
+    PlainContentKind Content,
+    TimeSpan Duration)
+{
+    /// <summary>A pg_dump custom-format archive ("PGDMP").</summary>
+    public bool IsPgDumpArchive => Content == PlainContentKind.CustomArchive;
+}

@@ -53,6 +53,13 @@ public sealed class FilesRestoreCommandTests : IDisposable
         Assert.Equal("second", fallback.Json.GetProperty("servedBy").GetString());
         Assert.Equal(key, await File.ReadAllBytesAsync(Path.Combine(restoredConfig(second), "tls", "key.der")));
 
+        // A full read knows a tar stream is what a files backup holds: the second copy intact, only the first damaged.
+        var verify = await Backupctl.RunAsync("verify", backupId, "--json", "--config", ConfigFile);
+        Assert.True(verify.ExitCode == 4, verify.ToString());
+        var copies = verify.Json.GetProperty("copies").EnumerateArray().ToDictionary(c => c.GetProperty("target").GetString()!, c => c.GetProperty("intact").GetBoolean());
+        Assert.False(copies["first"]);
+        Assert.True(copies["second"], verify.ToString());
+
         // Into the first, now non-empty, directory: refused as a usage error, nothing touched.
         await File.WriteAllTextAsync(Path.Combine(restoredConfig(into), "app.conf"), "edited\n");
         var again = await Backupctl.RunAsync("restore", backupId, "--to-dir", into, "--config", ConfigFile);

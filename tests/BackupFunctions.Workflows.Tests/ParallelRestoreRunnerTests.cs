@@ -4,6 +4,7 @@ using BackupFunctions.Workflows.Configuration;
 using BackupFunctions.Workflows.Operations;
 using BackupFunctions.Workflows.Restore;
 using BackupFunctions.Workflows.Tests.Support;
+using BackupFunctions.Workflows.Verification;
 
 namespace BackupFunctions.Workflows.Tests;
 
@@ -37,6 +38,14 @@ public sealed class ParallelRestoreRunnerTests(SampleDatabaseFixture sample)
         Assert.Empty(Directory.EnumerateDirectories(targets.Options.StagingDirectory, "dump-*"));
         var entry = (await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, sample.Name)).Resolve("latest");
         Assert.Equal(DumpFormats.Directory, entry.Manifest.DumpFormat);
+
+        // A full read of each copy knows a directory bundle is what a parallel dump holds (it once called it "not a pg_dump archive").
+        var verified = await new VerifyRunner(env).RunAsync(entry);
+        Assert.Equal(3, verified.Copies.Count);
+        Assert.All(verified.Copies, c => Assert.True(c.Intact, c.Error));
+        // The same bytes under a manifest that claims a one-stream dump are not what that backup should hold.
+        var claimed = await new VerifyRunner(env).RunAsync(entry with { Manifest = entry.Manifest with { DumpFormat = null } });
+        Assert.All(claimed.Copies, c => Assert.Contains("holds a parallel dump's directory bundle, not a pg_dump custom-format archive", c.Error));
 
         var created = "wf_pdump_" + Guid.NewGuid().ToString("N")[..16];
         var existing = "wf_pdump_" + Guid.NewGuid().ToString("N")[..16];

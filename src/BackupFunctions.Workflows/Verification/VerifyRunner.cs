@@ -10,8 +10,8 @@ namespace BackupFunctions.Workflows.Verification;
 
 /// <summary>
 /// Re-reads every copy of a backup from its target and checks it end to end: the stored SHA-256,
-/// the authentication of every chunk (so the key still opens it), and that decompression yields a
-/// pg_dump archive. Targets are read concurrently; nothing is written or deleted.
+/// the authentication of every chunk (so the key still opens it), and that decompression yields what the
+/// backup's kind should hold (<see cref="PlainContent"/>). Targets are read concurrently; nothing is written or deleted.
 /// </summary>
 public sealed class VerifyRunner(BackupEnvironment env)
 {
@@ -34,9 +34,10 @@ public sealed class VerifyRunner(BackupEnvironment env)
         {
             await using var stream = await target.OpenReadAsync(key, ct: ct).ConfigureAwait(false);
             var result = await ArtifactDecoder.VerifyAsync(stream, env.Keys, manifest.StoredSha256, manifest.PlainSha256, null, ct, manifest.Expectation()).ConfigureAwait(false);
-            var intact = result.IsPgDumpArchive;
+            var expected = PlainContent.Expected(manifest);
+            var intact = PlainContent.Fits(manifest, result.Content);
             return new CopyCheck(target.Name, key, intact, result.StoredBytes, result.StoredSha256, sw.Elapsed,
-                intact ? null : "The copy decrypts, but its content is not a pg_dump archive.");
+                intact ? null : $"The copy decrypts, but it holds {PlainContent.Describe(result.Content)}, not {PlainContent.Describe(expected)} as this {manifest.Kind.ToString().ToLowerInvariant()} backup should.");
         }
         catch (Exception e) when (e is TargetException or ArtifactIntegrityException or UnknownKeyException or WrongKeyException)
         {
