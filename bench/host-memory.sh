@@ -3,7 +3,7 @@
 # row (POST /api/backups, followed to the end), the host's VmHWM and VmRSS after each, and where its
 # resident memory sits at the end (smaps_rollup, then the mappings by RSS, and what grew since idle).
 #
-#   bench/host-memory.sh [--db NAME] [--count N] [--commit REF | --worktree] [--keep] [VAR=VALUE ...]
+#   bench/host-memory.sh [--db NAME] [--count N] [--commit REF | --worktree] [--publish] [--keep] [--gcdump] [VAR=VALUE ...]
 #
 #   --db NAME   the database to back up (default bench_1gb). When .services/bench/clusters/NAME exists
 #               (loaded by `bench/run.sh --size default|large`), that throwaway cluster is used, started
@@ -12,8 +12,13 @@
 #   --count N   backups in a row (default 5).
 #   --commit REF  build the host at REF (default HEAD, as bench/run.sh), to compare variants on one build.
 #   --worktree  build the host from the working tree instead.
+#   --publish   run the host as scripts/publish.sh ships it (dotnet publish -r linux-x64: ReadyToRun) instead of a
+#               plain Release build; precompiled code is file-mapped rather than JIT-compiled into memfd:doublemapper.
 #   --keep      keep the copies in the targets (by default the local directory, the S3 prefix
 #               "host-memory" and the Azure container "host-memory" are removed at the end).
+#   --gcdump    after the last backup (and after its smaps snapshot, so the figures above are untouched), take a
+#               heap dump with dotnet-gcdump (BF_HM_GCDUMP_TOOL, default dotnet-gcdump on PATH) and print the
+#               largest types by size: which managed objects the end-of-run heap holds (it forces a full GC).
 #   VAR=VALUE   set in the host's environment only, to compare variants, e.g.
 #               MALLOC_ARENA_MAX=2 DOTNET_EnableWriteXorExecute=0 DOTNET_TieredPGO=0 DOTNET_GCConserveMemory=5
 #
@@ -30,6 +35,8 @@ COUNT=5
 WORKTREE=0
 REF=HEAD
 KEEP=0
+GCDUMP=0
+PUBLISH=0
 EXTRA_ENV=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,8 +45,10 @@ while [ $# -gt 0 ]; do
     --worktree) WORKTREE=1; shift ;;
     --commit) REF=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --gcdump) GCDUMP=1; shift ;;
+    --publish) PUBLISH=1; shift ;;
     [A-Za-z_]*=*) EXTRA_ENV+=("$1"); shift ;;
-    *) echo "usage: bench/host-memory.sh [--db NAME] [--count N] [--commit REF | --worktree] [--keep] [VAR=VALUE ...]" >&2; exit 2 ;;
+    *) echo "usage: bench/host-memory.sh [--db NAME] [--count N] [--commit REF | --worktree] [--publish] [--keep] [--gcdump] [VAR=VALUE ...]" >&2; exit 2 ;;
   esac
 done
 
@@ -137,8 +146,16 @@ else
   SRC="$HM/src"
 fi
 echo "== building backupctl and the host (Release) at $COMMIT" >&2
-dotnet build "$SRC/src/BackupFunctions.Cli" -c Release -o "$HM/bin" --nologo -v q -clp:ErrorsOnly >/dev/null
-dotnet build "$SRC/src/BackupFunctions.Host" -c Release -o "$HM/host" --nologo -v q -clp:ErrorsOnly >/dev/null
+dotnet build "$SRC/src/BackupFunctions.Cli" -c Release -o "$HM/bin" --nologo -v q -clp:ErrorsOnly >&2
+if [ "$PUBLISH" = 1 ]; then
+  rm -rf "$HM/host"
+  dotnet publish "$SRC/src/BackupFunctions.Host" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$HM/host" --nologo -v q -clp:ErrorsOnly >&2
+  BUILD_KIND="published ReadyToRun"
+else
+  dotnet build "$SRC/src/BackupFunctions.Host" -c Release -o "$HM/host" --nologo -v q -clp:ErrorsOnly >&2
+  BUILD_KIND="Release build"
+fi
 
 # ---- targets, keys, host (as bench/run.sh) -------------------------------------------------------
 FUNCTION_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
@@ -150,6 +167,7 @@ cat >"$W/backupfunctions.json" <<JSON
     "Keys": { "KeyFile": "$BENCH/kek.json", "FunctionKeys": ["$FUNCTION_KEY"], "AdminKeys": ["$FUNCTION_KEY"] },
     "StagingDirectory": "$W/staging",
     "Control": { "ConnectionString": "$CONN;Database=$CONTROL_DB" },
+    "TaskHub": { "ConnectionString": "$BF_AZURITE_CONNECTION_STRING", "HubName": "hostmemory" },
     "Host": { "Urls": "$HOST_URL", "RunTimers": false },
     "Targets": [
       { "Name": "local", "Type": "filesystem", "Path": "$W/local-backups" },
@@ -183,27 +201,58 @@ smaps_by_name() { # file -> "rss_kib anon_kib count name" lines, biggest first
     END { for (k in rss) printf "%d %d %d %s\n", rss[k], an[k], cnt[k], k }' "$1" | sort -k1,1nr
 }
 cpu_s() { awk '{ printf "%.2f", ($14 + $15 + $16 + $17) / 100 }' "/proc/$HOST_PID/stat"; }  # host + waited-for children (pg_dump), CLK_TCK 100
+# The resident memory's three growing parts, MiB: GC regions (4 MiB-aligned anonymous rw), glibc malloc arenas
+# (64 MiB-aligned heaps), JIT-compiled code (memfd:doublemapper). The same heuristic as the end-of-run table below.
+parts() {
+  python3 - "/proc/$HOST_PID/smaps" <<'PY'
+import re, sys
+maps = []
+for line in open(sys.argv[1]):
+    m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$", line)
+    if m: maps.append([int(m[1], 16), int(m[2], 16), m[3], m[4].strip(), 0])
+    elif line.startswith("Rss:"): maps[-1][4] = int(line.split()[1])
+MB = 1 << 20
+gc = arena = jit = 0
+for i, (start, end, perms, name, rss) in enumerate(maps):
+    if "doublemapper" in name: jit += rss; continue
+    if name or "w" not in perms: continue
+    nxt = maps[i + 1] if i + 1 < len(maps) else None
+    tail = nxt[1] - nxt[0] if nxt and nxt[0] == end and not nxt[3] and nxt[2].startswith("---") else 0
+    if start % (64 * MB) == 0 and end - start + tail == 64 * MB: arena += rss
+    elif start % (4 * MB) == 0: gc += rss
+print(f"{gc / 1024:.0f} {arena / 1024:.0f} {jit / 1024:.0f}")
+PY
+}
 snap() { cp "/proc/$HOST_PID/smaps" "$W/smaps.$1"; cp "/proc/$HOST_PID/smaps_rollup" "$W/smaps_rollup.$1"; }
 
-say "# bench/host-memory.sh $(date -u '+%Y-%m-%d %H:%M UTC'), host Release at $COMMIT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "# bench/host-memory.sh $(date -u '+%Y-%m-%d %H:%M UTC'), host $BUILD_KIND at $COMMIT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "# database $DB ($(numfmt --to=iec "$DBSIZE")B on disk), $COUNT backups to local + S3 + Azure, host env: ${EXTRA_ENV[*]:-(defaults)}"
 snap idle
-say "$(printf '%-8s %8s %7s %9s %9s %9s %9s %8s %7s  %s' backup wall_s cpu_s VmHWM_MiB VmRSS_MiB RssAnon RssFile Threads status backupId)"
-say "$(printf '%-8s %8s %7s %9s %9s %9s %9s %8s %7s' idle - - "$(mib "$(kib VmHWM)")" "$(mib "$(kib VmRSS)")" "$(mib "$(kib RssAnon)")" "$(mib "$(kib RssFile)")" "$(kib Threads)" -)"
+say "$(printf '%-8s %8s %7s %9s %9s %9s %9s %5s %6s %5s %8s %7s  %s' backup wall_s cpu_s VmHWM_MiB VmRSS_MiB RssAnon RssFile GC malloc JIT Threads status backupId)"
+read -r gc arena jit <<<"$(parts)"
+say "$(printf '%-8s %8s %7s %9s %9s %9s %9s %5s %6s %5s %8s %7s' idle - - "$(mib "$(kib VmHWM)")" "$(mib "$(kib VmRSS)")" "$(mib "$(kib RssAnon)")" "$(mib "$(kib RssFile)")" "$gc" "$arena" "$jit" "$(kib Threads)" -)"
 HWMS=()
 for ((i = 1; i <= COUNT; i++)); do
   t0=$(date +%s.%N); c0=$(cpu_s)
   if id=$(scripts/follow-orchestration.py "$HOST_URL/api/backups" "$FUNCTION_KEY" "{\"kind\":\"full\",\"database\":\"$DB\"}" backupId 2>>"$W/follow.log"); then st=ok; else st=FAILED; id=-; fi
   t1=$(date +%s.%N); c1=$(cpu_s)
   hwm=$(kib VmHWM); HWMS+=("$(mib "$hwm")")
-  say "$(printf '%-8s %8.1f %7.1f %9s %9s %9s %9s %8s %7s  %s' "$i" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" "$(mib "$hwm")" "$(mib "$(kib VmRSS)")" "$(mib "$(kib RssAnon)")" "$(mib "$(kib RssFile)")" "$(kib Threads)" "$st" "$id")"
+  read -r gc arena jit <<<"$(parts)"
+  say "$(printf '%-8s %8.1f %7.1f %9s %9s %9s %9s %5s %6s %5s %8s %7s  %s' "$i" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" "$(mib "$hwm")" "$(mib "$(kib VmRSS)")" "$(mib "$(kib RssAnon)")" "$(mib "$(kib RssFile)")" "$gc" "$arena" "$jit" "$(kib Threads)" "$st" "$id")"
   [ "$st" = ok ] || { tail -30 "$W/follow.log" >&2; tail -30 "$W/host.log" >&2; }
   rm -rf "$W/local-backups"   # the local copies would only fill the disk; the host is what is measured
 done
 snap end
+PEAK_KIB=$(kib VmHWM)   # before the heap dump, whose own work would raise it
+if [ "$GCDUMP" = 1 ]; then
+  "${BF_HM_GCDUMP_TOOL:-dotnet-gcdump}" collect -p "$HOST_PID" -o "$W/end.gcdump" >/dev/null
+  say ""
+  say "## managed heap at the end, largest types (dotnet-gcdump, after its full GC)"
+  "${BF_HM_GCDUMP_TOOL:-dotnet-gcdump}" report "$W/end.gcdump" | head -25 | tee -a "$OUT"
+fi
 
 say ""
-say "VmHWM MiB after each backup: ${HWMS[*]} (peak $(mib "$(kib VmHWM)") MiB = $(awk -v k="$(kib VmHWM)" 'BEGIN{printf "%.0f", k*1024/1e6}') MB)"
+say "VmHWM MiB after each backup: ${HWMS[*]} (peak $(mib "$PEAK_KIB") MiB = $(awk -v k="$PEAK_KIB" 'BEGIN{printf "%.0f", k*1024/1e6}') MB)"
 say ""
 say "## smaps_rollup (kB): idle → end"
 paste "$W/smaps_rollup.idle" "$W/smaps_rollup.end" | awk '$1 ~ /^(Rss|Pss_Anon|Pss_File|Anonymous|Private_Dirty|Private_Clean|Shared_Clean|Swap):$/ {printf "  %-15s %9d → %9d  (%+d)\n", $1, $2, $5, $5 - $2}' | tee -a "$OUT"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes the Azure Functions app (src/BackupFunctions.Functions) for linux-x64, framework-dependent, and zips the
+# Publishes the Azure Functions app (src/BackupFunctions.Functions) for linux-x64, framework-dependent and ReadyToRun, and zips the
 # publish folder into a zip-deployable package. Prints the zip's path.
 #   scripts/publish-functions.sh [zip path, default artifacts/functionapp.zip]
 # BF_ALT_BUILD=<dir> (Directory.Build.props) keeps the build's obj/bin in a separate tree.
@@ -16,6 +16,7 @@ trap 'rm -rf "$OUT"' EXIT
 
 scripts/ensure-dotnet.sh >&2
 
+# ReadyToRun: the project precompiles when published for a runtime (its PublishReadyToRun), for a shorter cold start.
 dotnet publish src/BackupFunctions.Functions -c Release -r linux-x64 --self-contained false \
   -o "$OUT" --nologo -v q -clp:ErrorsOnly >&2
 
