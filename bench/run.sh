@@ -263,6 +263,7 @@ EOF
     "StagingDirectory": "$W/staging",
     "Control": { "ConnectionString": "$CONN;Database=bench_control" },
     "Host": { "Urls": "$HOST_URL", "RunTimers": false },
+    "TaskHub": { "ConnectionString": "$BF_AZURITE_CONNECTION_STRING", "HubName": "benchrun" },
     "Targets": [
       { "Name": "local", "Type": "filesystem", "Path": "$W/local-backups" },
       { "Name": "s3", "Type": "s3", "ServiceUrl": "$BF_S3_SERVICE_URL", "Region": "$BF_S3_REGION", "Bucket": "backups", "Prefix": "bench-run",
