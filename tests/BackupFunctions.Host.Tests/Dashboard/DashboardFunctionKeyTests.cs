@@ -90,8 +90,11 @@ public sealed class DashboardFunctionKeyTests
         page.Response += (_, r) => { if (r.Url.EndsWith("target=" + RealTargets.Local, StringComparison.Ordinal)) laterAnswered.TrySetResult(); };
         var earlierFinished = page.WaitForRequestFinishedAsync(new() { Predicate = r => r.Url.EndsWith("target=" + first, StringComparison.Ordinal) });
         await page.GetByRole(AriaRole.Link, new() { Name = "Open backup " + backup.BackupId }).ClickAsync();
+        // The history card above fills in when its read answers and moves what is below it: click only once it has.
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Verification history" }).GetByText("Loading…")).ToHaveCountAsync(0);
         var stored = page.GetByRole(AriaRole.Region, new() { Name = "Manifest as stored on a target" });
         await stored.GetByText("Read manifest.json from a target").ClickAsync();
+        await Expect(stored.Locator("details").First).ToHaveAttributeAsync("open", "");
         await stored.GetByLabel("Target").SelectOptionAsync(RealTargets.Local);
         await Expect(stored.GetByTestId("manifest-problem")).ToContainTextAsync("damaged");
         await earlierFinished;
