@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BackupFunctions.Pipeline.Streams;
 
 namespace BackupFunctions.Pipeline.Format;
 
@@ -15,7 +16,7 @@ namespace BackupFunctions.Pipeline.Format;
 /// several times faster than the port. The input and output buffers are pinned for the stream's life,
 /// so the calls need no unsafe code; output is decoded into the stream's buffer and copied out.
 /// </remarks>
-internal sealed class NativeZstdDecompressionStream : Stream
+internal sealed class NativeZstdDecompressionStream : ReadOnlyStream
 {
     private const int BufferSize = 128 << 10;
 
@@ -49,16 +50,6 @@ internal sealed class NativeZstdDecompressionStream : Stream
         _inBuf = new Buffer { Ptr = _inPin.AddrOfPinnedObject(), Size = 0, Pos = 0 };
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -82,9 +73,6 @@ internal sealed class NativeZstdDecompressionStream : Stream
             if (!DecodeSome()) return 0;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int TakeDecoded(Span<byte> buffer)
     {
