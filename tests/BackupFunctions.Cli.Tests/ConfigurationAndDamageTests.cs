@@ -98,7 +98,7 @@ public sealed class ConfigurationAndDamageTests(CliEnvironment env) : IClassFixt
         Assert.Contains("nothing was restored", restore.Stdout);
         Assert.DoesNotContain("DIFFERS", restore.Stdout);
         Assert.DoesNotContain("served by none", restore.Stdout);
-        Assert.False(await DatabaseExistsAsync(destination));
+        Assert.False(await TestServices.DatabaseExistsAsync(destination));
     }
 
     [Fact]
@@ -132,13 +132,4 @@ public sealed class ConfigurationAndDamageTests(CliEnvironment env) : IClassFixt
     }
 
     private string BackupId => env.Backup.Json.GetProperty("backupId").GetString()!;
-
-    private static async Task<bool> DatabaseExistsAsync(string name)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(TestServices.PgConnectionString());
-        await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
-        cmd.Parameters.AddWithValue(name);
-        return await cmd.ExecuteScalarAsync() is not null;
-    }
 }

@@ -104,16 +104,7 @@ public sealed class DestinationPasswordTests(CliEnvironment env) : IClassFixture
         Assert.DoesNotContain(wrong, said, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", said, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal); // a message, not a stack trace
-        Assert.False(await DatabaseExistsAsync(destination), "a restore that could not log in created the destination");
-    }
-
-    private static async Task<bool> DatabaseExistsAsync(string name)
-    {
-        await using var connection = new NpgsqlConnection(TestServices.PgConnectionString());
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @n", connection);
-        command.Parameters.AddWithValue("n", name);
-        return (long)(await command.ExecuteScalarAsync())! > 0;
+        Assert.False(await TestServices.DatabaseExistsAsync(destination), "a restore that could not log in created the destination");
     }
 
     /// <summary>

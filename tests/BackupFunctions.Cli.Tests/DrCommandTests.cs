@@ -57,7 +57,7 @@ public sealed class DrCommandTests(CliEnvironment env) : IClassFixture<CliEnviro
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(Plain("Not approved: nothing was restored."), Plain(run.Stdout));
         Assert.DoesNotContain(Plain("step 4"), Plain(run.Stdout));
-        Assert.False(await DatabaseExistsAsync(destination), run.ToString());
+        Assert.False(await TestServices.DatabaseExistsAsync(destination), run.ToString());
         Assert.Equal(stateBefore, await StateDatabasesAsync());
     }
 
@@ -71,14 +71,6 @@ public sealed class DrCommandTests(CliEnvironment env) : IClassFixture<CliEnviro
     }
 
     private static string Plain(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]|\s+", "");
-
-    private static async Task<bool> DatabaseExistsAsync(string name)
-    {
-        await using var conn = new NpgsqlConnection(TestServices.PgConnectionString());
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", conn) { Parameters = { new() { Value = name } } };
-        return (long)(await cmd.ExecuteScalarAsync())! > 0;
-    }
 
     private static async Task<long> StateDatabasesAsync()
     {

@@ -87,7 +87,7 @@ public sealed class SchemaOverlapRestoreCliTests(CliEnvironment env) : IClassFix
         Assert.True(restore.ExitCode == 4, restore.ToString());
         Assert.Contains("creating the schema from the archive's table of contents", restore.Stderr);
         Assert.Contains("nothing was restored", restore.Stdout);
-        Assert.False(await DatabaseExistsAsync(destination));
+        Assert.False(await TestServices.DatabaseExistsAsync(destination));
         Assert.Empty(Leftovers(staging));
     }
 
@@ -113,13 +113,4 @@ public sealed class SchemaOverlapRestoreCliTests(CliEnvironment env) : IClassFix
     /// <summary>What the staging directory holds besides the staging area's lock file (which backups and restores share).</summary>
     private static IEnumerable<string> Leftovers(string staging) => !Directory.Exists(staging) ? []
         : Directory.EnumerateFileSystemEntries(staging).Where(p => Path.GetFileName(p) != ".backupfunctions.lock");
-
-    private static async Task<bool> DatabaseExistsAsync(string name)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(TestServices.PgConnectionString());
-        await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
-        cmd.Parameters.AddWithValue(name);
-        return await cmd.ExecuteScalarAsync() is not null;
-    }
 }

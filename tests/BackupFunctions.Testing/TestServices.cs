@@ -37,6 +37,16 @@ public static class TestServices
             Pooling = false,
         }.ConnectionString;
 
+    /// <summary>Whether the test server has a database of this name (e.g. that a failed restore left none behind).</summary>
+    public static async Task<bool> DatabaseExistsAsync(string name)
+    {
+        await using var conn = new NpgsqlConnection(PgConnectionString());
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
+        cmd.Parameters.AddWithValue(name);
+        return await cmd.ExecuteScalarAsync() is not null;
+    }
+
     private static string Env(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 }
