@@ -15,10 +15,12 @@ internal static class PlainDumpFile
     /// <summary>
     /// Creates <paramref name="path"/> (it must not exist) and decodes into it; the stream is returned open, at its end.
     /// With <paramref name="follow"/>, readers can follow the file as it is written: it completes only after every
-    /// check passed, and fails with the decoder's error otherwise.
+    /// check passed, and fails with the decoder's error otherwise. <paramref name="observer"/> sees every decoded byte once it is
+    /// in the file (readers that it tells where a block ends find that block written).
     /// </summary>
     public static async Task<(FileStream File, ArtifactDecoder.Decoded Decoded)> DecodeAsync(Stream artifact, KeyRing keys, string path,
-        RestoreOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct, GrowingFile? follow = null)
+        RestoreOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct, GrowingFile? follow = null,
+        RowCounts.IDumpRowCounter? observer = null)
     {
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.Asynchronous };
         if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -27,8 +29,13 @@ internal static class PlainDumpFile
         try
         {
             var decoded = await ArtifactDecoder.DecodeAsync(artifact, keys, options.ExpectedStoredSha256, options.ExpectedPlainSha256,
-                (m, t) => sink.WriteAsync(m, t), options.StageBufferBytes, progress, ct, options.Expected).ConfigureAwait(false);
+                async (m, t) =>
+                {
+                    await sink.WriteAsync(m, t).ConfigureAwait(false);
+                    observer?.Append(m.Span);
+                }, options.StageBufferBytes, progress, ct, options.Expected).ConfigureAwait(false);
             await file.FlushAsync(ct).ConfigureAwait(false);
+            observer?.Complete();
             follow?.Complete();
             return (file, decoded);
         }

@@ -45,11 +45,12 @@ public sealed record RestoreOptions
     public int Jobs { get; init; } = 1;
     /// <summary>
     /// With <see cref="Jobs"/> &gt; 1 and a custom-format dump: create the schema (pg_restore --section=pre-data)
-    /// from the archive's TOC while the rest of the artifact still decodes, before its whole-object hashes are
-    /// checked (<see cref="PreDataRestore"/>). Only for a database the caller created and drops when the restore
+    /// from the archive's TOC while the rest of the artifact still decodes (<see cref="PreDataRestore"/>), and load
+    /// each table's data as soon as its block is decoded (<see cref="OverlappedDataRestore"/>), both before the
+    /// artifact's whole-object hashes are checked. Only for a database the caller created and drops when the restore
     /// fails; ignored when <see cref="ExtraArguments"/> are given (they may choose sections themselves).
     /// </summary>
-    public bool OverlapSchema { get; init; }
+    public bool OverlapDecode { get; init; }
     /// <summary>Where the parallel restore writes the plain dump (deleted afterwards); required when <see cref="Jobs"/> &gt; 1.</summary>
     public string? StagingDirectory { get; init; }
     /// <summary>The plain dump's size (the manifest's rawBytes): the parallel restore needs that much free space, else it streams.</summary>

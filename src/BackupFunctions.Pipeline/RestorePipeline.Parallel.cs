@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
 using BackupFunctions.Pipeline.Archive;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Keys;
@@ -53,32 +55,40 @@ public sealed partial class RestorePipeline
         ServerVersionInfo server, PgClientInstallation client, string version, IProgress<PipelineProgress>? progress, Stopwatch sw, CancellationToken ct)
     {
         var path = Path.Combine(options.StagingDirectory!, $"restore-{Guid.NewGuid():N}.dump");
-        var overlap = options.OverlapSchema && options.ExtraArguments.Count == 0;
+        var overlap = options.OverlapDecode && options.ExtraArguments.Count == 0;
         var staged = overlap ? new GrowingFile(path) : null;
+        // A failed schema or data batch stops the decode at once instead of at its end.
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var data = overlap ? new OverlappedDataRestore(runner, target, client, path, options.Jobs, _ => failFast.Cancel(), ct) : null;
         PreDataRestore? schema = null;
         try
         {
             ArtifactDecoder.Decoded decoded;
             OffsetPatchResult? patched = null;
             FileStream file;
-            var decoding = PlainDumpFile.DecodeAsync(artifact, keys, path, options, progress, ct, staged);
+            var decoding = PlainDumpFile.DecodeAsync(artifact, keys, path, options, progress, failFast.Token, staged, data?.Observer);
             try
             {
                 // The file exists once DecodeAsync returned its task (it creates it before the first await).
-                if (staged is not null) schema = StartSchema(target, options, client, staged, ct);
+                if (staged is not null)
+                {
+                    schema = StartSchema(target, options, client, staged, ct);
+                    data!.Begin(schema.WaitAsync(failFast.Token));
+                }
                 (file, decoded) = await decoding.ConfigureAwait(false);
-                if (schema is not null) await schema.WaitAsync(ct).ConfigureAwait(false);
+                if (data is not null) await data.FinishAsync(ct).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                // Damaged, truncated, wrong key, cancelled, or the schema failed: stop pg_restore; the caller drops the database.
-                if (schema is not null)
-                {
-                    await schema.AbortAsync().ConfigureAwait(false);
-                    LogAborted(_logger, target.ToString(), e.GetType().Name);
-                }
+                // Damaged, truncated, wrong key, cancelled, or the schema or a data batch failed: stop pg_restore; the caller drops the database.
+                if (schema is not null) await schema.AbortAsync().ConfigureAwait(false);
+                if (data is not null) await data.AbortAsync().ConfigureAwait(false);
+                if (schema is not null) LogAborted(_logger, target.ToString(), e.GetType().Name);
                 if (!decoding.IsCompleted) await CaptureAsync(decoding).ConfigureAwait(false);
                 else if (decoding.IsCompletedSuccessfully) await decoding.Result.File.DisposeAsync().ConfigureAwait(false);
+                // The decode was stopped because pg_restore failed: that failure is the one to report.
+                if (e is OperationCanceledException && !ct.IsCancellationRequested && data?.Failure is { } cause and not OperationCanceledException)
+                    ExceptionDispatchInfo.Throw(cause);
                 throw;
             }
 
@@ -95,14 +105,25 @@ public sealed partial class RestorePipeline
             }
 
             if (patched is not null) LogParallel(_logger, target.ToString(), options.Jobs, patched.Patched, patched.ArchiveVersion);
+            if (data is not null && data.Restored.Count > 0)
+                LogDataOverlapped(_logger, target.ToString(), data.Restored.Count, data.RestoredBytes);
             return await RestoreFromPathAsync(path, patched is not null, decoded, target, options, server, client, version, sw, ct,
-                schemaDone: schema is not null).ConfigureAwait(false);
+                schemaDone: schema is not null, remaining: data is null ? null : Remaining(data)).ConfigureAwait(false);
         }
         finally
         {
             if (schema is not null) await schema.DisposeAsync().ConfigureAwait(false);
+            if (data is not null) await data.DisposeAsync().ConfigureAwait(false);
             TryDelete(path);
         }
+    }
+
+    /// <summary>The TOC's entries the overlap did not load, in TOC order; null when it loaded none (then nothing needs listing).</summary>
+    private static IReadOnlyList<int>? Remaining(OverlappedDataRestore data)
+    {
+        if (data.Restored.Count == 0) return null;
+        var done = data.Restored.ToHashSet();
+        return [.. data.Observer.Toc.Select(e => e.DumpId).Where(id => !done.Contains(id))];
     }
 
     private PreDataRestore StartSchema(PgConnectionInfo target, RestoreOptions options, PgClientInstallation client, GrowingFile staged, CancellationToken ct)
@@ -117,10 +138,18 @@ public sealed partial class RestorePipeline
     /// <param name="schemaDone">The pre-data section was restored already (<see cref="PreDataRestore"/>): only data and post-data are left.</param>
     private async Task<RestoreResult> RestoreFromPathAsync(string path, bool parallel, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
         RestoreOptions options, ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, CancellationToken ct,
-        bool schemaDone = false)
+        bool schemaDone = false, IReadOnlyList<int>? remaining = null)
     {
         var args = new List<string>();
         if (schemaDone) args.AddRange(["--section=data", "--section=post-data"]);
+        string? list = null;
+        if (remaining is not null)
+        {
+            // Only what the overlap did not load: pg_restore -L restores the listed entries, in the sections asked for.
+            list = path + ".rest.list";
+            await File.WriteAllLinesAsync(list, remaining.Select(id => id.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
+            args.Add("--use-list=" + list);
+        }
         if (options.ExitOnError) args.Add("--exit-on-error");
         if (parallel) args.Add("--jobs=" + options.Jobs);
         // Without -j: one pg_restore, in one transaction as the stream would be.
@@ -128,9 +157,16 @@ public sealed partial class RestorePipeline
         AddContentArguments(args, options);
         args.Add(path);
 
-        await using var restore = runner.Start(PgTool.PgRestore, target, args, client: client);
-        return await FinishAsync(restore, decoded, target, server, client, version, sw, parallel ? RestoreModes.Parallel(options.Jobs)
-            : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream, ct).ConfigureAwait(false);
+        try
+        {
+            await using var restore = runner.Start(PgTool.PgRestore, target, args, client: client);
+            return await FinishAsync(restore, decoded, target, server, client, version, sw, parallel ? RestoreModes.Parallel(options.Jobs)
+                : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (list is not null) TryDelete(list);
+        }
     }
 
     private void TryDelete(string path)
@@ -159,6 +195,9 @@ public sealed partial class RestorePipeline
 
     [LoggerMessage(EventId = 4313, Level = LogLevel.Information, Message = "Restore into {Database}: creating the schema from the archive's table of contents while the rest of the artifact decodes")]
     private static partial void LogSchemaOverlap(ILogger logger, string database);
+
+    [LoggerMessage(EventId = 4314, Level = LogLevel.Information, Message = "Restore into {Database}: the data of {Tables} tables ({Bytes} bytes of the dump) was loaded while the artifact decoded")]
+    private static partial void LogDataOverlapped(ILogger logger, string database, int tables, long bytes);
 
     [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "Could not delete the staged plain dump {Path}: {Reason}")]
     private static partial void LogStagedFileLeft(ILogger logger, string path, string reason);

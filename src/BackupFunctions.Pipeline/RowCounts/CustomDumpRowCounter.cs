@@ -8,7 +8,11 @@ namespace BackupFunctions.Pipeline.RowCounts;
 /// then one data block per table (pg_backup_custom.c: a block type byte, the dump id, then chunks of an int length and
 /// that many bytes, ended by a zero length). A table's COPY text has one row per line (<see cref="CopyDataTally"/>).
 /// </summary>
-public sealed class CustomDumpRowCounter : IDumpRowCounter
+/// <param name="tableDataEnded">
+/// Told of each table's data block once its last byte was appended: its dump id and where it lies in the dump
+/// (the restore loads a table while the rest of the artifact still decodes, <see cref="OverlappedDataRestore"/>).
+/// </param>
+public sealed class CustomDumpRowCounter(Action<DumpDataBlock>? tableDataEnded = null) : IDumpRowCounter
 {
     private const int BlkData = 1;
     private const int BlkBlobs = 3;
@@ -28,6 +32,9 @@ public sealed class CustomDumpRowCounter : IDumpRowCounter
     private long _chunkLeft;
     private bool _counting;
     private CopyDataTally _block;
+    private long _position;
+    private long _blockStart;
+    private bool _blockEnded;
 
     public string? Failure { get; private set; }
 
@@ -35,12 +42,23 @@ public sealed class CustomDumpRowCounter : IDumpRowCounter
 
     public IReadOnlyDictionary<int, long> RowsByDumpId => _rows;
 
+    /// <summary>Where the data area starts: the header and TOC are the bytes before it (0 until the TOC was read).</summary>
+    public long DataStart { get; private set; }
+
     public void Append(ReadOnlySpan<byte> bytes)
     {
         try
         {
             if (_state == State.Toc) bytes = AppendToc(bytes);
-            while (!bytes.IsEmpty && _state != State.Failed) bytes = Step(bytes);
+            while (!bytes.IsEmpty && _state != State.Failed)
+            {
+                var rest = Step(bytes);
+                _position += bytes.Length - rest.Length;
+                bytes = rest;
+                if (!_blockEnded) continue;
+                _blockEnded = false;
+                tableDataEnded?.Invoke(new DumpDataBlock(_dumpId, _blockStart, _position));
+            }
         }
         catch (Archive.ArchiveFormatException e)
         {
@@ -74,6 +92,7 @@ public sealed class CustomDumpRowCounter : IDumpRowCounter
 
         _intSize = _toc.WrittenSpan[8];
         _state = State.BlockType;
+        DataStart = _position = parsed.Value.Length;
         var rest = bytes[(parsed.Value.Length - before)..];
         _toc.Clear();
         return rest;
@@ -84,6 +103,7 @@ public sealed class CustomDumpRowCounter : IDumpRowCounter
         switch (_state)
         {
             case State.BlockType:
+                _blockStart = _position;
                 _blockType = bytes[0];
                 if (_blockType is not (BlkData or BlkBlobs)) Fail($"unknown data block type {_blockType}");
                 else _state = State.BlockId;
@@ -105,6 +125,7 @@ public sealed class CustomDumpRowCounter : IDumpRowCounter
                 {
                     _rows[_dumpId] = _rows.GetValueOrDefault(_dumpId) + _block.Rows;
                     _state = State.BlockType;
+                    _blockEnded = true;
                 }
                 return bytes;
             case State.ChunkData:

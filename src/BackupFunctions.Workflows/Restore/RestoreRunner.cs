@@ -19,8 +19,8 @@ namespace BackupFunctions.Workflows.Restore;
 /// </summary>
 /// <remarks>
 /// Into a database it creates itself, the restore runs <c>pg_restore -j</c> (BackupFunctions:Restore:Jobs)
-/// from a checked, staged copy, with the schema created from a custom archive's TOC while it decodes
-/// (<see cref="RestoreOptions.OverlapSchema"/>): not atomic, but a failure drops the database this run created.
+/// from a staged copy, with the schema and then each table's data loaded from a custom archive while it decodes
+/// (<see cref="RestoreOptions.OverlapDecode"/>): not atomic, but a failure drops the database this run created.
 /// </remarks>
 public sealed class RestoreRunner(BackupEnvironment env)
 {
@@ -77,7 +77,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
             Jobs = created ? env.Options.Restore.EffectiveJobs : 1,
             // The schema from a custom dump's TOC while the rest decodes: before the final hash check, so also only
             // into a database this run created (and drops on failure). An existing database is checked whole first.
-            OverlapSchema = created,
+            OverlapDecode = created,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
             DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,

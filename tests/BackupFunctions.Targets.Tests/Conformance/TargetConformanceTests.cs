@@ -1,4 +1,5 @@
 using BackupFunctions.Targets.Tests.Support;
+using BackupFunctions.Testing;
 
 namespace BackupFunctions.Targets.Tests.Conformance;
 

@@ -1,8 +1,8 @@
-namespace BackupFunctions.Targets.Tests.Support;
+namespace BackupFunctions.Testing;
 
 /// <summary>
 /// A non-seekable stream that hands out its first <c>gateAt</c> bytes, then waits until the test opens the
-/// gate: lets a test act while a put is provably in the middle of sending its content.
+/// gate: lets a test act while a put or a restore is provably in the middle of reading its content.
 /// </summary>
 public sealed class GatedStream(byte[] data, int gateAt) : Stream
 {

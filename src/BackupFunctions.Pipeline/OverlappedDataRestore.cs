@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Pipeline.RowCounts;
+
+namespace BackupFunctions.Pipeline;
+
+/// <summary>
+/// Loads each table's data from a custom-format dump while the rest of the artifact still decodes into its staging file:
+/// as soon as a table's block is in the file (and the schema exists), a <c>pg_restore --section=data -L</c> is fed, on
+/// its stdin, the archive's header and TOC followed by exactly the blocks of its batch, so it never scans the file for
+/// them (a pipe-written archive has no data offsets, and with <c>-Z0</c> every row is a chunk of its own to skip).
+/// Up to <c>jobs</c> batches run at a time; what is queued when a slot frees is shared out between the free slots.
+/// </summary>
+/// <remarks>
+/// Like <see cref="PreDataRestore"/> this runs before the artifact's whole-object hashes are checked: every byte has
+/// passed its chunk's authentication, but the archive may still prove truncated or not the one the manifest names, so
+/// it is only for a database the caller created and drops when the restore fails. Only COPY data that the row counter
+/// follows is loaded early; anything else (sequence values, large objects, INSERT-style data) is left to the final
+/// <c>pg_restore -j</c>, which also runs the post-data section once every batch here has finished (foreign keys
+/// must not be checked against half-loaded tables).
+/// </remarks>
+internal sealed class OverlappedDataRestore : IAsyncDisposable
+{
+    private readonly PgToolRunner _runner;
+    private readonly PgConnectionInfo _target;
+    private readonly PgClientInstallation _client;
+    private readonly string _path;
+    private readonly int _jobs;
+    private readonly Channel<DumpDataBlock> _ready = Channel.CreateUnbounded<DumpDataBlock>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stop;
+    private readonly Lock _gate = new();
+    private readonly List<PgToolProcess> _running = [];
+    private readonly HashSet<int> _restored = [];
+    private byte[]? _prefix;
+    private int _batches;
+    private long _restoredBytes;
+
+    private readonly Action<Exception> _onFailure;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>
+    /// Ready to be fed (<see cref="Observer"/>); loads nothing before <see cref="Begin"/>. <paramref name="onFailure"/> is
+    /// told at once if the schema or a batch fails, so the caller can stop the decode.
+    /// </summary>
+    public OverlappedDataRestore(PgToolRunner runner, PgConnectionInfo target, PgClientInstallation client, string stagedPath, int jobs,
+        Action<Exception> onFailure, CancellationToken ct)
+    {
+        _runner = runner;
+        _target = target;
+        _client = client;
+        _path = stagedPath;
+        _jobs = Math.Max(1, jobs);
+        _onFailure = onFailure;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Observer = new CustomDumpRowCounter(block => _ready.Writer.TryWrite(block));
+    }
+
+    /// <summary>Starts loading blocks once <paramref name="schema"/> (the pre-data section) completed.</summary>
+    public void Begin(Task schema)
+    {
+        _loop = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(schema, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _onFailure(e);
+                throw;
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Feed it every decoded byte, in order, once the byte is in the staging file.</summary>
+    public CustomDumpRowCounter Observer { get; }
+
+    /// <summary>Tables whose data was loaded here, by dump id (final once <see cref="FinishAsync"/> returned).</summary>
+    public IReadOnlyCollection<int> Restored => _restored;
+
+    public long RestoredBytes => _restoredBytes;
+
+    /// <summary>
+    /// The decode ended and passed every check: loads what is still queued, then waits for every batch.
+    /// Throws the first failure (the schema's, or a batch's <see cref="PgToolException"/>).
+    /// </summary>
+    public async Task FinishAsync(CancellationToken ct)
+    {
+        _ready.Writer.TryComplete();
+        await _loop.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every batch wherever it is (the decode failed); the caller drops the database.</summary>
+    public async Task AbortAsync()
+    {
+        Abort();
+        try { await _loop.ConfigureAwait(false); }
+        catch (Exception) { /* the failure that matters is reported by the caller */ }
+    }
+
+    /// <summary>The loop's own failure, once it ended with one (to report instead of the decode's cancellation).</summary>
+    public Exception? Failure => _loop.IsFaulted ? _loop.Exception!.InnerException : null;
+
+    private void Abort()
+    {
+        _ready.Writer.TryComplete();
+        _stop.Cancel();
+        lock (_gate)
+        {
+            foreach (var p in _running) p.Kill();
+        }
+    }
+
+    private async Task RunAsync(Task schema, CancellationToken ct)
+    {
+        await schema.WaitAsync(ct).ConfigureAwait(false);
+        var pending = new Queue<DumpDataBlock>();
+        long pendingBytes = 0;
+        var running = new List<Task>();
+        Task<bool>? more = null;
+        var decoded = false;
+        while (true)
+        {
+            while (_ready.Reader.TryRead(out var block))
+            {
+                pending.Enqueue(block);
+                pendingBytes += block.Length;
+            }
+
+            while (running.Count < _jobs && pending.Count > 0)
+            {
+                // Share the queue between the free slots, so one batch does not take everything while another slot idles.
+                var share = pendingBytes / (_jobs - running.Count);
+                var batch = new List<DumpDataBlock>();
+                long taken = 0;
+                do
+                {
+                    var b = pending.Dequeue();
+                    batch.Add(b);
+                    taken += b.Length;
+                } while (pending.Count > 0 && taken < share);
+                pendingBytes -= taken;
+                running.Add(RunBatchAsync(batch, ct));
+            }
+
+            if (decoded && pending.Count == 0 && running.Count == 0) return;
+            if (!decoded) more ??= _ready.Reader.WaitToReadAsync(ct).AsTask();
+            var first = await Task.WhenAny(more is null ? running : [.. running, more]).ConfigureAwait(false);
+            if (first == more)
+            {
+                decoded = !await more.ConfigureAwait(false);
+                more = null;
+                continue;
+            }
+            running.Remove(first);
+            await first.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunBatchAsync(List<DumpDataBlock> batch, CancellationToken ct)
+    {
+        var prefix = await PrefixAsync(ct).ConfigureAwait(false);
+        var list = $"{_path}.data-{Interlocked.Increment(ref _batches)}.list";
+        await File.WriteAllLinesAsync(list, batch.Select(b => b.DumpId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
+        try
+        {
+            string[] args = ["--section=data", "--exit-on-error", "--use-list=" + list];
+            await using var process = _runner.Start(PgTool.PgRestore, _target, args, openStdin: true, client: _client);
+            lock (_gate) _running.Add(process);
+            try
+            {
+                ExceptionDispatchInfo? fed = null;
+                try
+                {
+                    await FeedAsync(process.StandardInput, prefix, batch, ct).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // pg_restore stopped reading: it failed and its exit says why; if it did not, this is the error.
+                    fed = ExceptionDispatchInfo.Capture(e);
+                }
+                await process.WaitForSuccessAsync(ct).ConfigureAwait(false);
+                fed?.Throw();
+            }
+            finally
+            {
+                lock (_gate) _running.Remove(process);
+            }
+            lock (_gate)
+            {
+                foreach (var b in batch) _restored.Add(b.DumpId);
+                _restoredBytes += batch.Sum(b => b.Length);
+            }
+        }
+        finally
+        {
+            File.Delete(list);
+        }
+    }
+
+    /// <summary>The archive's header and TOC, read once: they were written before any block, and nothing rewrites them while batches run.</summary>
+    private async Task<byte[]> PrefixAsync(CancellationToken ct)
+    {
+        if (Volatile.Read(ref _prefix) is { } known) return known;
+        var prefix = new byte[checked((int)Observer.DataStart)];
+        await using var file = OpenStaged();
+        await file.ReadExactlyAsync(prefix, ct).ConfigureAwait(false);
+        Volatile.Write(ref _prefix, prefix);
+        return prefix;
+    }
+
+    private async Task FeedAsync(Stream stdin, byte[] prefix, List<DumpDataBlock> batch, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(256 << 10);
+        try
+        {
+            await stdin.WriteAsync(prefix, ct).ConfigureAwait(false);
+            await using var file = OpenStaged();
+            foreach (var block in batch)
+            {
+                file.Position = block.Start;
+                for (var left = block.Length; left > 0;)
+                {
+                    var n = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), ct).ConfigureAwait(false);
+                    if (n == 0) throw new IOException($"The staging file '{_path}' ends inside the data block of dump id {block.DumpId}.");
+                    await stdin.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                    left -= n;
+                }
+            }
+            await stdin.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private FileStream OpenStaged() =>
+        new(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_loop.IsCompleted) await AbortAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
