@@ -41,7 +41,7 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
     {
         var options = LoadOptions(forBackups);
         _loggerFactory = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
             // Logs go to stderr so stdout carries only the result (table or JSON).
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Pipeline.RowCounts;
+using Microsoft.Extensions.Logging;
 
 namespace BackupFunctions.Pipeline;
 
@@ -12,7 +14,7 @@ namespace BackupFunctions.Pipeline;
 /// as soon as a table's block is in the file (and the schema exists), a <c>pg_restore --section=data -L</c> is fed, on
 /// its stdin, the archive's header and TOC followed by exactly the blocks of its batch, so it never scans the file for
 /// them (a pipe-written archive has no data offsets, and with <c>-Z0</c> every row is a chunk of its own to skip).
-/// Up to <c>jobs</c> batches run at a time; what is queued when a slot frees is shared out between the free slots.
+/// Up to <c>jobs</c> batches run at a time (<see cref="TakeBatch"/> picks what a free one loads).
 /// </summary>
 /// <remarks>
 /// Like <see cref="PreDataRestore"/> this runs before the artifact's whole-object hashes are checked: every byte has
@@ -22,8 +24,11 @@ namespace BackupFunctions.Pipeline;
 /// <c>pg_restore -j</c>, which also runs the post-data section once every batch here has finished (foreign keys
 /// must not be checked against half-loaded tables).
 /// </remarks>
-internal sealed class OverlappedDataRestore : IAsyncDisposable
+internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 {
+    /// <summary>Small tables are loaded together up to this much data, one pg_restore (one connection, one commit) per batch.</summary>
+    internal const long MinBatchBytes = 8L << 20;
+
     private readonly PgToolRunner _runner;
     private readonly PgConnectionInfo _target;
     private readonly PgClientInstallation _client;
@@ -39,6 +44,7 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
     private long _restoredBytes;
 
     private readonly Action<Exception> _onFailure;
+    private readonly ILogger _logger;
     private Task _loop = Task.CompletedTask;
 
     /// <summary>
@@ -46,8 +52,9 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
     /// told at once if the schema or a batch fails, so the caller can stop the decode.
     /// </summary>
     public OverlappedDataRestore(PgToolRunner runner, PgConnectionInfo target, PgClientInstallation client, string stagedPath, int jobs,
-        Action<Exception> onFailure, CancellationToken ct)
+        Action<Exception> onFailure, ILogger logger, CancellationToken ct)
     {
+        _logger = logger;
         _runner = runner;
         _target = target;
         _client = client;
@@ -117,34 +124,15 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
     private async Task RunAsync(Task schema, CancellationToken ct)
     {
         await schema.WaitAsync(ct).ConfigureAwait(false);
-        var pending = new Queue<DumpDataBlock>();
-        long pendingBytes = 0;
+        var pending = new List<DumpDataBlock>();
         var running = new List<Task>();
         Task<bool>? more = null;
         var decoded = false;
         while (true)
         {
-            while (_ready.Reader.TryRead(out var block))
-            {
-                pending.Enqueue(block);
-                pendingBytes += block.Length;
-            }
+            while (_ready.Reader.TryRead(out var block)) pending.Add(block);
 
-            while (running.Count < _jobs && pending.Count > 0)
-            {
-                // Share the queue between the free slots, so one batch does not take everything while another slot idles.
-                var share = pendingBytes / (_jobs - running.Count);
-                var batch = new List<DumpDataBlock>();
-                long taken = 0;
-                do
-                {
-                    var b = pending.Dequeue();
-                    batch.Add(b);
-                    taken += b.Length;
-                } while (pending.Count > 0 && taken < share);
-                pendingBytes -= taken;
-                running.Add(RunBatchAsync(batch, ct));
-            }
+            while (running.Count < _jobs && pending.Count > 0) running.Add(RunBatchAsync(TakeBatch(pending), ct));
 
             if (decoded && pending.Count == 0 && running.Count == 0) return;
             if (!decoded) more ??= _ready.Reader.WaitToReadAsync(ct).AsTask();
@@ -160,6 +148,27 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The largest block first, as pg_restore -j orders its items, so the biggest table does not run alone at the end;
+    /// small blocks go together up to <see cref="MinBatchBytes"/>, so a schema of many small tables does not start a
+    /// pg_restore each. Within a batch the blocks keep their order in the file.
+    /// </summary>
+    internal static List<DumpDataBlock> TakeBatch(List<DumpDataBlock> pending)
+    {
+        pending.Sort((a, b) => b.Length.CompareTo(a.Length));
+        var take = 0;
+        long bytes = 0;
+        while (take < pending.Count && (take == 0 || bytes < MinBatchBytes))
+        {
+            bytes += pending[take].Length;
+            take++;
+        }
+        var batch = pending.GetRange(0, take);
+        pending.RemoveRange(0, take);
+        batch.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return batch;
+    }
+
     private async Task RunBatchAsync(List<DumpDataBlock> batch, CancellationToken ct)
     {
         var prefix = await PrefixAsync(ct).ConfigureAwait(false);
@@ -167,7 +176,9 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
         await File.WriteAllLinesAsync(list, batch.Select(b => b.DumpId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
         try
         {
-            string[] args = ["--section=data", "--exit-on-error", "--use-list=" + list];
+            // One transaction per batch: one commit for its tables instead of one each.
+            string[] args = ["--section=data", "--exit-on-error", "--single-transaction", "--use-list=" + list];
+            var started = Stopwatch.GetTimestamp();
             await using var process = _runner.Start(PgTool.PgRestore, _target, args, openStdin: true, client: _client);
             lock (_gate) _running.Add(process);
             try
@@ -189,6 +200,7 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
             {
                 lock (_gate) _running.Remove(process);
             }
+            LogBatch(_logger, _target.ToString(), batch.Count, batch.Sum(b => b.Length), Stopwatch.GetElapsedTime(started).TotalSeconds);
             lock (_gate)
             {
                 foreach (var b in batch) _restored.Add(b.DumpId);
@@ -246,4 +258,7 @@ internal sealed class OverlappedDataRestore : IAsyncDisposable
         if (!_loop.IsCompleted) await AbortAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
+
+    [LoggerMessage(EventId = 4315, Level = LogLevel.Information, Message = "Restore into {Database}: loaded {Tables} tables ({Bytes} bytes of the dump) in {Seconds:F2} s while the artifact decodes")]
+    private static partial void LogBatch(ILogger logger, string database, int tables, long bytes, double seconds);
 }

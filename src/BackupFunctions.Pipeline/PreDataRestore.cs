@@ -32,7 +32,9 @@ internal sealed class PreDataRestore : IAsyncDisposable
     public static PreDataRestore Start(PgToolRunner runner, PgConnectionInfo target, PgClientInstallation client, GrowingFile staged,
         IEnumerable<string> contentArguments, CancellationToken ct)
     {
-        string[] args = ["--section=pre-data", "--exit-on-error", .. contentArguments];
+        // One transaction: one commit (one WAL flush) instead of one per statement, which made this 2.5-3.7 s instead of
+        // 0.9-1.1 s for 160 tables on this machine's disk; a kill rolls it all back.
+        string[] args = ["--section=pre-data", "--exit-on-error", "--single-transaction", .. contentArguments];
         return new PreDataRestore(runner.Start(PgTool.PgRestore, target, args, openStdin: true, client: client), staged, ct);
     }
 

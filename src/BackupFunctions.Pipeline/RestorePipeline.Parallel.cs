@@ -59,7 +59,7 @@ public sealed partial class RestorePipeline
         var staged = overlap ? new GrowingFile(path) : null;
         // A failed schema or data batch stops the decode at once instead of at its end.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var data = overlap ? new OverlappedDataRestore(runner, target, client, path, options.Jobs, _ => failFast.Cancel(), ct) : null;
+        var data = overlap ? new OverlappedDataRestore(runner, target, client, path, options.Jobs, _ => failFast.Cancel(), _logger, ct) : null;
         PreDataRestore? schema = null;
         try
         {
@@ -76,6 +76,7 @@ public sealed partial class RestorePipeline
                     data!.Begin(schema.WaitAsync(failFast.Token));
                 }
                 (file, decoded) = await decoding.ConfigureAwait(false);
+                LogDecoded(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
                 if (data is not null) await data.FinishAsync(ct).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -198,6 +199,9 @@ public sealed partial class RestorePipeline
 
     [LoggerMessage(EventId = 4314, Level = LogLevel.Information, Message = "Restore into {Database}: the data of {Tables} tables ({Bytes} bytes of the dump) was loaded while the artifact decoded")]
     private static partial void LogDataOverlapped(ILogger logger, string database, int tables, long bytes);
+
+    [LoggerMessage(EventId = 4316, Level = LogLevel.Information, Message = "Restore into {Database}: the artifact is decoded and passed every check ({PlainBytes} plain bytes, {Seconds:F2} s after the restore began)")]
+    private static partial void LogDecoded(ILogger logger, string database, long plainBytes, double seconds);
 
     [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "Could not delete the staged plain dump {Path}: {Reason}")]
     private static partial void LogStagedFileLeft(ILogger logger, string path, string reason);

@@ -75,8 +75,8 @@ public sealed class RestoreRunner(BackupEnvironment env)
             // pg_restore -j is not atomic: only into a database this run created, which RunAsync drops when
             // the restore fails. An existing database gets the streaming restore in one transaction.
             Jobs = created ? env.Options.Restore.EffectiveJobs : 1,
-            // The schema from a custom dump's TOC while the rest decodes: before the final hash check, so also only
-            // into a database this run created (and drops on failure). An existing database is checked whole first.
+            // The schema and each table's data from a custom dump while the rest decodes: before the final hash check, so
+            // also only into a database this run created (and drops on failure). An existing database is checked whole first.
             OverlapDecode = created,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
@@ -99,13 +99,13 @@ public sealed class RestoreRunner(BackupEnvironment env)
             }
             catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
             {
-                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, only the
-                // schema overlap had run: the data waits until the staged copy is checked whole).
+                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, the overlap
+                // may have loaded the schema and some tables before the damage showed; the post-data section had not run).
                 attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
                 progress?.Report($"{target.Name} failed: {e.Message}");
                 if (created)
                 {
-                    // The schema overlap may have created objects from this copy's TOC before its damage showed:
+                    // The overlap may have created objects and loaded rows from this copy before its damage showed:
                     // the next copy starts from an empty database again.
                     await DropDatabaseAsync(destination).ConfigureAwait(false);
                     await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
