@@ -29,8 +29,19 @@ public sealed partial class RestorePipeline
             if (filter)
                 return await RunFilteredAsync(artifact, keys, target, options, server, client, version, progress, sw, ct, (directory, decoded)).ConfigureAwait(false);
             var parallel = options.Jobs > 1;
-            if (parallel) LogParallelDirectory(_logger, target.ToString(), options.Jobs);
-            return await RestoreFromPathAsync(directory, parallel, decoded, target, options, server, client, version, sw, ct).ConfigureAwait(false);
+            if (!parallel) return await RestoreFromPathAsync(directory, false, decoded, target, options, server, client, version, sw, ct).ConfigureAwait(false);
+
+            LogParallelDirectory(_logger, target.ToString(), options.Jobs);
+            // Extra arguments may choose sections themselves: then pg_restore -j does it all, as asked.
+            if (options.ExtraArguments.Count > 0)
+                return await RestoreFromPathAsync(directory, true, decoded, target, options, server, client, version, sw, ct).ConfigureAwait(false);
+            // The schema first, in one transaction: pg_restore -j runs the pre-data section on one connection with a commit
+            // (a WAL flush) per statement, 2.5-3.7 s for 160 tables here against 0.9-1.1 s in one transaction.
+            var schema = new List<string> { "--section=pre-data", "--exit-on-error", "--single-transaction" };
+            AddContentArguments(schema, options);
+            schema.Add(directory);
+            await runner.RunAsync(PgTool.PgRestore, target, schema, client: client, ct: ct).ConfigureAwait(false);
+            return await RestoreFromPathAsync(directory, true, decoded, target, options, server, client, version, sw, ct, schemaDone: true).ConfigureAwait(false);
         }
         finally
         {

@@ -94,6 +94,24 @@ public sealed class ParallelDumpTests(SampleDatabaseFixture sample, ITestOutputH
     }
 
     [Fact]
+    public async Task WithTwoJobsTheSchemaIsCreatedInOneTransactionSoAFailureLeavesNoneOfIt()
+    {
+        var (backup, artifact) = await BackupAsync();
+        await using var target = await TempDatabase.CreateAsync("pdump_pre");
+        // The dump's last schema already exists: its CREATE SCHEMA fails after the other schemas were created.
+        await target.ExecuteAsync("CREATE SCHEMA sales");
+
+        var e = await Assert.ThrowsAsync<PgToolException>(() =>
+            new RestorePipeline(Pg.Runner()).RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name), Restore(backup, 2)));
+        output.WriteLine(e.Message);
+
+        Assert.Contains("sales", e.ToString(), StringComparison.Ordinal);
+        // Rolled back whole: not even the schemas that came before it, and pg_restore -j never started.
+        Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname IN ('auth', 'inventory')"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
+    }
+
+    [Fact]
     public async Task AParallelDumpRestoresInOneTransactionWithOneJob()
     {
         var (backup, artifact) = await BackupAsync();
