@@ -50,23 +50,9 @@ public sealed class DataOverlapRestoreTests(ITestOutputHelper output) : IAsyncLi
         Directory.Delete(_staging, recursive: true);
     }
 
-    private async Task<(BackupResult Result, byte[] Artifact)> BackupAsync()
-    {
-        using var artifact = new MemoryStream();
-        var result = await new BackupPipeline(Pg.Runner()).RunAsync(Pg.Connection(_source.Name), artifact,
-            new BackupOptions(new ArtifactEncodeOptions(Ring.Current) { Compression = CompressionKind.Zstd, ChunkSize = 16 << 10 }));
-        return (result, artifact.ToArray());
-    }
+    private Task<(BackupResult Result, byte[] Artifact)> BackupAsync() => OverlapRestoreKit.BackupAsync(Ring, _source.Name);
 
-    private RestoreOptions Overlapped(BackupResult backup) => new()
-    {
-        ExpectedStoredSha256 = backup.StoredSha256,
-        ExpectedPlainSha256 = backup.PlainSha256,
-        Jobs = 2,
-        StagingDirectory = _staging,
-        PlainBytes = backup.RawBytes,
-        OverlapDecode = true,
-    };
+    private RestoreOptions Overlapped(BackupResult backup) => OverlapRestoreKit.Overlapped(backup, _staging);
 
     /// <summary>Starts the restore behind a gate at half the artifact and waits (up to 60 s) until a_first's rows are in the target.</summary>
     private static async Task<(Task<RestoreResult> Restore, GatedStream Gate, long RowsBeforeRelease)> StartGatedAsync(
@@ -154,22 +140,9 @@ public sealed class DataOverlapRestoreTests(ITestOutputHelper output) : IAsyncLi
 
     private async Task AssertStoppedCleanlyAsync(TempDatabase target)
     {
-        Assert.Equal(0L, await OtherSessionsAsync(target));
+        Assert.Equal(0L, await OverlapRestoreKit.OtherSessionsAsync(target));
         Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = 'app'"));
         Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
-    }
-
-    /// <summary>Sessions on the database besides ours, once a killed client's backend had a moment to notice (up to 30 s; not a timing check).</summary>
-    private static async Task<long> OtherSessionsAsync(TempDatabase target)
-    {
-        var sql = $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{target.Name}' AND pid <> pg_backend_pid()";
-        for (var i = 0; i < 300; i++)
-        {
-            var n = await target.ScalarAsync<long>(sql);
-            if (n == 0) return 0;
-            await Task.Delay(100);
-        }
-        return await target.ScalarAsync<long>(sql);
     }
 }

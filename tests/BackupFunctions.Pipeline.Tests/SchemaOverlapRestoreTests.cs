@@ -21,24 +21,9 @@ public sealed class SchemaOverlapRestoreTests(SampleDatabaseFixture sample, ITes
 
     public void Dispose() => Directory.Delete(_staging, recursive: true);
 
-    /// <summary>Small chunks, so the TOC's chunks are authenticated and released long before a damaged later chunk.</summary>
-    private async Task<(BackupResult Result, byte[] Artifact)> BackupAsync()
-    {
-        using var artifact = new MemoryStream();
-        var result = await new BackupPipeline(Pg.Runner()).RunAsync(Pg.Connection(sample.Name), artifact,
-            new BackupOptions(new ArtifactEncodeOptions(Ring.Current) { Compression = CompressionKind.Zstd, ChunkSize = 16 << 10 }));
-        return (result, artifact.ToArray());
-    }
+    private Task<(BackupResult Result, byte[] Artifact)> BackupAsync() => OverlapRestoreKit.BackupAsync(Ring, sample.Name);
 
-    private RestoreOptions Overlapped(BackupResult backup) => new()
-    {
-        ExpectedStoredSha256 = backup.StoredSha256,
-        ExpectedPlainSha256 = backup.PlainSha256,
-        Jobs = 2,
-        StagingDirectory = _staging,
-        PlainBytes = backup.RawBytes,
-        OverlapDecode = true,
-    };
+    private RestoreOptions Overlapped(BackupResult backup) => OverlapRestoreKit.Overlapped(backup, _staging);
 
     /// <summary>Every user table's rows, as one digest per table (order-independent).</summary>
     private static async Task<SortedDictionary<string, string>> ContentDigestsAsync(string database)
@@ -100,22 +85,9 @@ public sealed class SchemaOverlapRestoreTests(SampleDatabaseFixture sample, ITes
         Assert.Contains(logger.Entries, l => l.Message.Contains("aborted", StringComparison.Ordinal));
         // No pg_restore is left connected, and the post-data section never ran (tables may hold rows loaded while the
         // artifact decoded, DataOverlapRestoreTests: the caller drops the database it created).
-        Assert.Equal(0L, await OtherSessionsAsync(target));
+        Assert.Equal(0L, await OverlapRestoreKit.OtherSessionsAsync(target));
         Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname IN ('sales', 'auth', 'inventory')"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
-    }
-
-    /// <summary>Sessions on the database besides ours, once a killed client's backend had a moment to notice (up to 30 s; not a timing check).</summary>
-    private static async Task<long> OtherSessionsAsync(TempDatabase target)
-    {
-        var sql = $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{target.Name}' AND pid <> pg_backend_pid()";
-        for (var i = 0; i < 300; i++)
-        {
-            var n = await target.ScalarAsync<long>(sql);
-            if (n == 0) return 0;
-            await Task.Delay(100);
-        }
-        return await target.ScalarAsync<long>(sql);
     }
 
     [Fact]

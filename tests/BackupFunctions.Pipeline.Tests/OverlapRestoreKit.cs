@@ -1,0 +1,41 @@
+using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Keys;
+using BackupFunctions.Testing;
+
+namespace BackupFunctions.Pipeline.Tests;
+
+/// <summary>What the decode-overlap restore tests share: a backup in small chunks, the overlapped options, and a wait for killed clients to go.</summary>
+internal static class OverlapRestoreKit
+{
+    /// <summary>Small chunks, so the TOC's chunks are authenticated and released long before a damaged later chunk.</summary>
+    public static async Task<(BackupResult Result, byte[] Artifact)> BackupAsync(KeyRing ring, string database)
+    {
+        using var artifact = new MemoryStream();
+        var result = await new BackupPipeline(Pg.Runner()).RunAsync(Pg.Connection(database), artifact,
+            new BackupOptions(new ArtifactEncodeOptions(ring.Current) { Compression = CompressionKind.Zstd, ChunkSize = 16 << 10 }));
+        return (result, artifact.ToArray());
+    }
+
+    public static RestoreOptions Overlapped(BackupResult backup, string staging) => new()
+    {
+        ExpectedStoredSha256 = backup.StoredSha256,
+        ExpectedPlainSha256 = backup.PlainSha256,
+        Jobs = 2,
+        StagingDirectory = staging,
+        PlainBytes = backup.RawBytes,
+        OverlapDecode = true,
+    };
+
+    /// <summary>Sessions on the database besides ours, once a killed client's backend had a moment to notice (up to 30 s; not a timing check).</summary>
+    public static async Task<long> OtherSessionsAsync(TempDatabase target)
+    {
+        var sql = $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{target.Name}' AND pid <> pg_backend_pid()";
+        for (var i = 0; i < 300; i++)
+        {
+            var n = await target.ScalarAsync<long>(sql);
+            if (n == 0) return 0;
+            await Task.Delay(100);
+        }
+        return await target.ScalarAsync<long>(sql);
+    }
+}
