@@ -40,7 +40,7 @@ public sealed partial class RestorePipeline
             var schema = new List<string> { "--section=pre-data", "--exit-on-error", "--single-transaction" };
             AddContentArguments(schema, options);
             schema.Add(directory);
-            await runner.RunAsync(PgTool.PgRestore, target, schema, client: client, ct: ct).ConfigureAwait(false);
+            await runner.RunAsync(PgTool.PgRestore, RestoreDurability.Deferred(target), schema, client: client, ct: ct).ConfigureAwait(false);
             return await RestoreFromPathAsync(directory, true, decoded, target, options, server, client, version, sw, ct, schemaDone: true).ConfigureAwait(false);
         }
         finally

@@ -59,7 +59,7 @@ public sealed partial class RestorePipeline
         var staged = overlap ? new GrowingFile(path) : null;
         // A failed schema or data batch stops the decode at once instead of at its end.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var data = overlap ? new OverlappedDataRestore(runner, target, client, path, options.Jobs, _ => failFast.Cancel(), _logger, ct) : null;
+        var data = overlap ? new OverlappedDataRestore(runner, RestoreDurability.Deferred(target), client, path, options.Jobs, _ => failFast.Cancel(), _logger, ct) : null;
         PreDataRestore? schema = null;
         try
         {
@@ -132,7 +132,7 @@ public sealed partial class RestorePipeline
         var args = new List<string>();
         AddContentArguments(args, options);
         LogSchemaOverlap(_logger, target.ToString());
-        return PreDataRestore.Start(runner, target, client, staged, args, ct);
+        return PreDataRestore.Start(runner, RestoreDurability.Deferred(target), client, staged, args, ct);
     }
 
     /// <summary>pg_restore from a checked archive on disk: -j when <paramref name="parallel"/>, else one pg_restore (in one transaction if asked).</summary>
@@ -160,9 +160,12 @@ public sealed partial class RestorePipeline
 
         try
         {
-            await using var restore = runner.Start(PgTool.PgRestore, target, args, client: client);
-            return await FinishAsync(restore, decoded, target, server, client, version, sw, parallel ? RestoreModes.Parallel(options.Jobs)
+            // pg_restore -j commits each statement on its own: without waiting for each flush, then once for all at the end.
+            await using var restore = runner.Start(PgTool.PgRestore, parallel ? RestoreDurability.Deferred(target) : target, args, client: client);
+            var result = await FinishAsync(restore, decoded, target, server, client, version, sw, parallel ? RestoreModes.Parallel(options.Jobs)
                 : options.SingleTransaction ? RestoreModes.FileSingleTransaction : RestoreModes.Stream, ct).ConfigureAwait(false);
+            if (parallel) await RestoreDurability.MakeDurableAsync(target, ct).ConfigureAwait(false);
+            return result;
         }
         finally
         {

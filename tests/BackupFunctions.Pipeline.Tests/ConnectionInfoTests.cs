@@ -26,4 +26,14 @@ public class ConnectionInfoTests
         Assert.Equal(c, back);
         Assert.Null(PgConnectionInfo.FromConnectionString("Host=h;Username=u;Database=d").SslMode);
     }
+
+    [Fact]
+    public void A_setting_is_added_after_the_options_already_given()
+    {
+        var tenant = new PgConnectionInfo("h", 5432, "u", null, "d") { Options = "-c app.tenant_id=42" };
+
+        Assert.Equal("-c app.tenant_id=42 -c synchronous_commit=off", tenant.WithSetting("synchronous_commit", "off").Options);
+        Assert.Equal("-c synchronous_commit=off", (tenant with { Options = null }).WithSetting("synchronous_commit", "off").Options);
+        Assert.Equal("-c app.tenant_id=42", tenant.Options);
+    }
 }

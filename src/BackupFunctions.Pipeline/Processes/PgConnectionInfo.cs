@@ -28,6 +28,10 @@ public sealed record PgConnectionInfo
 
     public PgConnectionInfo WithDatabase(string database) => this with { Database = database };
 
+    /// <summary>The same connection with one more server setting for its sessions (<c>-c name=value</c>), after any already given.</summary>
+    public PgConnectionInfo WithSetting(string name, string value) =>
+        this with { Options = (string.IsNullOrWhiteSpace(Options) ? "" : Options + " ") + $"-c {name}={value}" };
+
     /// <summary>From an Npgsql-style connection string (Host, Port, Username, Password, Database, SSL Mode, Timeout, Options).</summary>
     public static PgConnectionInfo FromConnectionString(string connectionString)
     {
