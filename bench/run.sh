@@ -95,12 +95,15 @@ trap cleanup EXIT
 # Build the committed code (HEAD), not the working tree: on a shared clone it may hold someone's
 # unfinished change. The export lives in .services/bench/src and is rebuilt incrementally.
 COMMIT=$(git rev-parse --short HEAD)
-echo "== building backupctl and the host (Release) at $COMMIT" >&2
+echo "== building backupctl (Release, published ReadyToRun) and the host (Release) at $COMMIT" >&2
 rm -rf "$BENCH/src.new"; mkdir -p "$BENCH/src.new"
 git archive HEAD src Directory.Build.props Directory.Packages.props host.json | tar -x -C "$BENCH/src.new"
 if [ -d "$BENCH/src" ] && diff -rq "$BENCH/src.new" "$BENCH/src" -x bin -x obj >/dev/null 2>&1; then rm -rf "$BENCH/src.new"
 else rm -rf "$BENCH/src"; mv "$BENCH/src.new" "$BENCH/src"; fi
-dotnet build "$BENCH/src/src/BackupFunctions.Cli" -c Release -o "$BENCH/bin" --nologo -v q -clp:ErrorsOnly >/dev/null
+# backupctl as it ships (scripts/publish.sh): published for this machine's runtime, so ReadyToRun. A plain build
+# JIT-compiles about twice as many methods per backup (docs/benchmarks.md, "session 9: the backup's own CPU").
+case "$(uname -m)" in aarch64|arm64) BENCH_RID=linux-arm64 ;; *) BENCH_RID=linux-x64 ;; esac
+dotnet publish "$BENCH/src/src/BackupFunctions.Cli" -c Release -r "$BENCH_RID" --self-contained false -o "$BENCH/bin" --nologo -v q -clp:ErrorsOnly >/dev/null
 dotnet build "$BENCH/src/src/BackupFunctions.Host" -c Release -o "$BENCH/host" --nologo -v q -clp:ErrorsOnly >/dev/null
 
 # ---- the throwaway cluster -------------------------------------------------------------------
@@ -459,7 +462,7 @@ costs (the .NET start, about 0.5 to 1 s on this loaded machine, the read-back ve
 copy, manifests, and the host's orchestration steps) weigh more in the ratios than they will at 1 GB and 5 GB.
 
 - **Date:** $(date -u '+%Y-%m-%d %H:%M UTC'), \`--size $SIZE\`$( [ "$SIZE" = small ] && echo ' (**small size: about 100 MB and 300 MB, for validation; not the acceptance sizes**)' ), whole run ${ELAPSED} s, each figure the fastest of $REPEAT run(s).
-- **Machine:** $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, PostgreSQL $PGV, .NET $(dotnet --version), pgBackRest $(pgbackrest version | awk '{print $2}'), backupctl and host built in Release at commit $COMMIT. Load average $LOAD_START at the start and $LOAD at the end, on $(nproc) cores: above about 1 other work shared the machine, and the absolute times are pessimistic and noisy; ratios are more telling than seconds.
+- **Machine:** $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, PostgreSQL $PGV, .NET $(dotnet --version), pgBackRest $(pgbackrest version | awk '{print $2}'), backupctl published ReadyToRun and the host built, both Release, at commit $COMMIT. Load average $LOAD_START at the start and $LOAD at the end, on $(nproc) cores: above about 1 other work shared the machine, and the absolute times are pessimistic and noisy; ratios are more telling than seconds.
 - **Databases:** $DESC
 
 $TABLE

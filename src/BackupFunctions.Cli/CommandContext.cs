@@ -37,7 +37,8 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
     }
 
     /// <param name="usesStaging">False for commands that stage nothing (wal push/fetch): the staging directory is then not touched.</param>
-    public BackupEnvironment CreateEnvironment(bool forBackups = true, bool usesStaging = true)
+    /// <param name="onlyTargets">The targets the command names (e.g. backup --targets): only these are built; none means all.</param>
+    public BackupEnvironment CreateEnvironment(bool forBackups = true, bool usesStaging = true, IReadOnlyCollection<string>? onlyTargets = null)
     {
         var options = LoadOptions(forBackups);
         _loggerFactory = LoggerFactory.Create(b => b
@@ -47,7 +48,7 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
         try
         {
-            return new BackupEnvironment(options, _loggerFactory, usesStaging: usesStaging);
+            return new BackupEnvironment(options, _loggerFactory, usesStaging: usesStaging, onlyTargets: onlyTargets);
         }
         // Nothing has been contacted yet: an invalid target setting here is bad configuration (exit 2, as documented), not a failed run.
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or TargetConfigurationException)

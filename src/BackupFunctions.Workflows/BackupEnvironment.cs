@@ -13,13 +13,20 @@ namespace BackupFunctions.Workflows;
 /// </summary>
 public sealed class BackupEnvironment
 {
+    /// <param name="onlyTargets">
+    /// Build only these configured targets (none or empty: all). A run that names its targets (<c>backupctl backup
+    /// --targets local</c>) then neither constructs nor loads the SDKs of the others, which cost about 0.25 CPU s of a
+    /// short process (docs/benchmarks.md, "session 9"). Every target's settings are still checked beforehand
+    /// (<see cref="SettingsCheck"/>); an unknown name is an <see cref="UnknownTargetException"/>.
+    /// </param>
     public BackupEnvironment(BackupFunctionsOptions options, ILoggerFactory? loggerFactory = null,
-        KeyRing? keys = null, IReadOnlyList<IBackupTarget>? targets = null, bool usesStaging = true)
+        KeyRing? keys = null, IReadOnlyList<IBackupTarget>? targets = null, bool usesStaging = true,
+        IReadOnlyCollection<string>? onlyTargets = null)
     {
         Options = options;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Keys = keys ?? KeyRingLoader.Load(options.Keys);
-        Targets = targets ?? BackupTargetFactory.CreateAll(options.Targets, LoggerFactory);
+        Targets = targets ?? BackupTargetFactory.CreateAll(Selected(options.Targets, onlyTargets), LoggerFactory);
         Tools = new PgToolRunner(new PgClientLocator(options.Source.PgBinDirectory), LoggerFactory.CreateLogger<PgToolRunner>());
         // archive_command and restore_command (wal push/fetch) stage nothing, and run as the server's account, whose
         // default staging directory may not exist or be creatable under the HOME it inherited.
@@ -60,7 +67,7 @@ public sealed class BackupEnvironment
     /// <summary>The named targets, in configured order; all of them when <paramref name="names"/> is empty.</summary>
     public IReadOnlyList<IBackupTarget> SelectTargets(IEnumerable<string>? names)
     {
-        var wanted = names?.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToList() ?? [];
+        var wanted = WantedNames(names);
         if (wanted.Count == 0)
         {
             return Targets;
@@ -74,6 +81,26 @@ public sealed class BackupEnvironment
 
         return Targets.Where(t => wanted.Contains(t.Name, StringComparer.OrdinalIgnoreCase)).ToList();
     }
+
+    private static IEnumerable<TargetOptions> Selected(IReadOnlyList<TargetOptions> configured, IReadOnlyCollection<string>? names)
+    {
+        var wanted = WantedNames(names);
+        if (wanted.Count == 0)
+        {
+            return configured;
+        }
+
+        var unknown = wanted.Where(n => !configured.Any(t => t.Name.Trim().Equals(n, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UnknownTargetException(unknown, configured.Select(t => t.Name));
+        }
+
+        return configured.Where(t => wanted.Contains(t.Name.Trim(), StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static List<string> WantedNames(IEnumerable<string>? names) =>
+        names?.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToList() ?? [];
 
     public IBackupTarget? FindTarget(string name) =>
         Targets.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

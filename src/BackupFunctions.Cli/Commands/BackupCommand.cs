@@ -18,8 +18,9 @@ public static class BackupCommand
         };
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
-            var env = ctx.CreateEnvironment();
             var names = parse.GetValue(targets)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // Only the named targets are built: a backup to one of them does not load the others' SDKs.
+            var env = ctx.CreateEnvironment(onlyTargets: names);
             var progress = new SynchronousProgress<BackupProgress>(p => ctx.Output.Step(Describe(p)));
             var result = await new DirectBackupRunner(env).RunAsync(parse.GetValue(database), names, progress, ct);
             Render(ctx.Output, result);
