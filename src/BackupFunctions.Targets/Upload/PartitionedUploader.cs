@@ -22,6 +22,20 @@ internal static class PartitionedUploader
     public static async Task<TargetObjectInfo> UploadAsync(
         string targetName, string key, Stream content, long? expectedLength, UploadSettings settings, IPartSink sink, CancellationToken ct)
     {
+        ActiveUploads.Started();
+        try
+        {
+            return await UploadCountedAsync(targetName, key, content, expectedLength, settings, sink, ct);
+        }
+        finally
+        {
+            ActiveUploads.Ended();
+        }
+    }
+
+    private static async Task<TargetObjectInfo> UploadCountedAsync(
+        string targetName, string key, Stream content, long? expectedLength, UploadSettings settings, IPartSink sink, CancellationToken ct)
+    {
         var lengthHint = expectedLength ?? (content.CanSeek ? Math.Max(0, content.Length - content.Position) : null);
         var partSize = PartSizing.Choose(settings.PartSize, lengthHint, settings.MaxParts);
         var partRetry = TransientRetry.Create(new RetryOptions
