@@ -77,7 +77,7 @@ internal sealed record HostSettingsReader(
 
         if (host.ReleaseMemoryWhenIdle && host.IdleMemoryCheckInterval <= TimeSpan.Zero)
         {
-            yield return $"{BackupHostOptions.SectionName}:IdleMemoryCheckInterval must be positive (default 00:00:05), or set ReleaseMemoryWhenIdle=false.";
+            yield return $"{BackupHostOptions.SectionName}:IdleMemoryCheckInterval must be positive (default 00:00:01), or set ReleaseMemoryWhenIdle=false.";
         }
 
         foreach (var problem in taskHub.Validate())
