@@ -10,7 +10,7 @@ namespace BackupFunctions.Host.Memory;
 /// Gives memory back when the host goes idle after a backup: a compacting full collection that also decommits the
 /// managed heap's free regions, then glibc's free arena pages (<see cref="NativeHeap"/>). Without it each backup left
 /// garbage, fragmentation and freed native memory behind, and the next one peaked higher (three 1 GB backups in one
-/// host: 273 → 297 → 305 MiB; docs/benchmarks.md, "session 9"). The pools' own buffers are live and stay: the next
+/// host at efbe1b0: 273 → 291 → 295 MiB; docs/benchmarks.md, "session 9"). The pools' own buffers are live and stay: the next
 /// backup reuses them.
 /// </summary>
 internal sealed class IdleMemoryRelease(IOptions<BackupHostOptions> options, ILogger<IdleMemoryRelease> logger) : BackgroundService
