@@ -15,6 +15,12 @@ namespace BackupFunctions.Host.Memory;
 /// </summary>
 internal sealed class IdleMemoryRelease(IOptions<BackupHostOptions> options, ILogger<IdleMemoryRelease> logger) : BackgroundService
 {
+    /// <summary>
+    /// The work count of the last release by any instance: the counters are process-wide, so a process that runs several
+    /// hosts (the tests do) releases once per quiet spell, not once per host.
+    /// </summary>
+    private static long _lastReleasedAt = -1;
+
     /// <summary>What counts as work (tests replace it).</summary>
     internal Func<WorkMeter> Meter { get; init; } = WorkMeter.Now;
 
@@ -36,7 +42,7 @@ internal sealed class IdleMemoryRelease(IOptions<BackupHostOptions> options, ILo
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var meter = Meter();
-                if (!idle.Observe(meter.Started, meter.Running))
+                if (!idle.Observe(meter.Started, meter.Running) || Interlocked.Exchange(ref _lastReleasedAt, meter.Started) == meter.Started)
                 {
                     continue;
                 }

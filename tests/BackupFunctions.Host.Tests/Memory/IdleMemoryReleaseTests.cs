@@ -13,6 +13,8 @@ public sealed class IdleMemoryReleaseTests
     public async Task It_releases_once_the_work_it_saw_has_ended_and_not_while_work_runs()
     {
         var running = 1;
+        // A count no real host in this test process reaches: releases are once per count process-wide.
+        var started = long.MaxValue / 2 + Random.Shared.Next();
         var releases = 0;
         var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var looks = 0;
@@ -21,7 +23,7 @@ public sealed class IdleMemoryReleaseTests
         {
             Meter = () =>
             {
-                var m = new WorkMeter(Started: 1, Running: Volatile.Read(ref running));
+                var m = new WorkMeter(started, Volatile.Read(ref running));
                 if (m.Running > 0 && Interlocked.Increment(ref looks) >= 3) lookedWhileRunning.TrySetResult();
                 return m;
             },
@@ -44,6 +46,38 @@ public sealed class IdleMemoryReleaseTests
         finally
         {
             await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, Volatile.Read(ref releases));
+    }
+
+    [Fact]
+    public async Task Two_hosts_in_one_process_release_once_per_quiet_spell()
+    {
+        var started = long.MaxValue / 2 + Random.Shared.Next();
+        var releases = 0;
+        var looks = new int[2];
+        var bothLookedOften = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IdleMemoryRelease Host(int i) => new(Options(TimeSpan.FromMilliseconds(10)), NullLogger<IdleMemoryRelease>.Instance)
+        {
+            Meter = () =>
+            {
+                // Ten looks each: far more than the two a release needs, so each had its chance.
+                if (Interlocked.Increment(ref looks[i]) >= 10 && Volatile.Read(ref looks[1 - i]) >= 10) bothLookedOften.TrySetResult();
+                return new WorkMeter(started, 0);
+            },
+            Release = () => Interlocked.Increment(ref releases),
+        };
+
+        var hosts = new[] { Host(0), Host(1) };
+        foreach (var host in hosts) await host.StartAsync(CancellationToken.None);
+        try
+        {
+            await bothLookedOften.Task.WaitAsync(Patience);
+        }
+        finally
+        {
+            foreach (var host in hosts) await host.StopAsync(CancellationToken.None);
         }
 
         Assert.Equal(1, Volatile.Read(ref releases));
