@@ -180,6 +180,8 @@ public static class HostApp
         {
             services.AddHostedService<TimerScheduler>();
         }
+
+        services.AddHostedService<Memory.IdleMemoryRelease>();
     }
 
     private static void MapEndpoints(WebApplication app, HostMode mode, ScheduleCatalog schedules)

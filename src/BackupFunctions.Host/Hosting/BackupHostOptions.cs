@@ -34,4 +34,17 @@ public sealed class BackupHostOptions
     /// anonymous, so requests must not each open a connection.
     /// </summary>
     public TimeSpan ReadinessCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Once the host has been idle for <see cref="IdleMemoryCheckInterval"/> after compressing or uploading, it compacts the
+    /// managed heap and gives freed native memory back (Memory/IdleMemoryRelease), so the next backup starts from
+    /// the idle footprint instead of what the last one left behind. Costs one full garbage collection per backup.
+    /// </summary>
+    public bool ReleaseMemoryWhenIdle { get; set; } = true;
+
+    /// <summary>
+    /// How often the host looks whether it has gone idle after work (<see cref="ReleaseMemoryWhenIdle"/>). Short: a backup's
+    /// last upload (its manifest) ends a second or two before the next backup can start, and a look costs four reads.
+    /// </summary>
+    public TimeSpan IdleMemoryCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -75,6 +75,11 @@ internal sealed record HostSettingsReader(
             yield return $"{BackupHostOptions.SectionName}:ReadinessCacheDuration must not be negative (default 00:00:05).";
         }
 
+        if (host.ReleaseMemoryWhenIdle && host.IdleMemoryCheckInterval <= TimeSpan.Zero)
+        {
+            yield return $"{BackupHostOptions.SectionName}:IdleMemoryCheckInterval must be positive (default 00:00:01), or set ReleaseMemoryWhenIdle=false.";
+        }
+
         foreach (var problem in taskHub.Validate())
         {
             yield return problem;

@@ -82,4 +82,7 @@ internal static partial class Log
 
     [LoggerMessage(1500, LogLevel.Warning, "Not ready: {Reason}")]
     public static partial void NotReady(ILogger logger, string reason);
+
+    [LoggerMessage(1300, LogLevel.Information, "Idle after work: gave memory back (working set {BeforeMiB} → {AfterMiB} MiB)")]
+    public static partial void MemoryReleased(ILogger logger, long beforeMiB, long afterMiB);
 }

@@ -12,7 +12,8 @@ namespace BackupFunctions.Pipeline.Format;
 /// that used them left about 10 MiB behind (measured: 59 → 123 MiB over 12 encodes, flat without
 /// workers), which the host's memory budget cannot afford. Here the memory is fixed: at most
 /// <c>workers + 1</c> blocks in flight, each an input and an output buffer from the shared pool, and
-/// one reusable compression context per worker.
+/// one compression context per block in flight, taken from <see cref="ZstdContextPool.Shared"/> (kept
+/// across streams, so a long-lived host does not make libzstd's native state afresh for every backup).
 /// </remarks>
 public sealed class ParallelZstdStream : Stream
 {
@@ -27,7 +28,6 @@ public sealed class ParallelZstdStream : Stream
     private readonly int _blockSize;
     private readonly int _maxInFlight;
     private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
-    private readonly System.Collections.Concurrent.ConcurrentBag<ZstdBlockCompressor> _contexts = [];
     private readonly ZstdEngine _engine;
     private byte[] _block;
     private int _filled;
@@ -44,6 +44,7 @@ public sealed class ParallelZstdStream : Stream
         _blockSize = blockSize;
         _maxInFlight = workers;
         _block = Buffers.Rent(blockSize);
+        ActiveCompressions.Started();
     }
 
     public override bool CanRead => false;
@@ -89,8 +90,7 @@ public sealed class ParallelZstdStream : Stream
 
     private (byte[] Buffer, int Length) Compress(byte[] block, int length)
     {
-        if (!_contexts.TryTake(out var zstd)) zstd = ZstdBlockCompressor.Create(_engine, _level);
-
+        ZstdBlockCompressor? zstd = ZstdContextPool.Shared.Rent(_engine, _level);
         var output = Buffers.Rent(ZstdBlockCompressor.Bound(length));
         try
         {
@@ -100,12 +100,15 @@ public sealed class ParallelZstdStream : Stream
         catch
         {
             Buffers.Return(output);
+            // A context that failed mid-frame is not given to the next stream.
+            zstd.Dispose();
+            zstd = null;
             throw;
         }
         finally
         {
             Buffers.Return(block);
-            _contexts.Add(zstd);
+            if (zstd is not null) ZstdContextPool.Shared.Return(zstd);
         }
     }
 
@@ -147,7 +150,7 @@ public sealed class ParallelZstdStream : Stream
 
     private async Task ReleaseAsync()
     {
-        // On failure: let the blocks in flight finish, then give every buffer and context back.
+        // On failure: let the blocks in flight finish (each gives its context back), then give every buffer back.
         while (_inFlight.Count > 0)
         {
             try
@@ -163,7 +166,7 @@ public sealed class ParallelZstdStream : Stream
 
         if (_block.Length > 0) Buffers.Return(_block);
         _block = [];
-        while (_contexts.TryTake(out var zstd)) zstd.Dispose();
+        ActiveCompressions.Ended();
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

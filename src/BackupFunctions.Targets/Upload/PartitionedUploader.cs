@@ -5,22 +5,31 @@ namespace BackupFunctions.Targets.Upload;
 
 /// <summary>
 /// Streams one object into a store without ever holding it whole: the source is cut into equal parts
-/// read into pooled buffers, at most <see cref="UploadSettings.Parallelism"/> parts are in flight, and
+/// read into buffers of the process-wide <see cref="PartBudget"/>, at most <see cref="UploadSettings.Parallelism"/> parts are in flight, and
 /// the upload is committed only after every part succeeded. On any failure the staged parts are
 /// aborted and nothing is visible under the key, so an old good object there stays untouched.
 /// Content that fits in one part goes up as a single request.
 /// </summary>
 internal static class PartitionedUploader
 {
-    /// <summary>
-    /// A pool of its own, not the shared one: the shared pool also caches a large array per thread, and
-    /// in the long-lived host those caches crept up by 10 to 20 MiB per backup. This one keeps at most
-    /// 16 parts of each size, so what it holds is bounded by the busiest moment, not by time.
-    /// </summary>
-    private static readonly ArrayPool<byte> PartBuffers = ArrayPool<byte>.Create(maxArrayLength: 64 << 20, maxArraysPerBucket: 16);
-
+    /// <param name="budget">Where the part buffers come from; <see cref="PartBudget.Shared"/> unless a test gives its own.</param>
     public static async Task<TargetObjectInfo> UploadAsync(
-        string targetName, string key, Stream content, long? expectedLength, UploadSettings settings, IPartSink sink, CancellationToken ct)
+        string targetName, string key, Stream content, long? expectedLength, UploadSettings settings, IPartSink sink, CancellationToken ct,
+        PartBudget? budget = null)
+    {
+        ActiveUploads.Started();
+        try
+        {
+            return await UploadCountedAsync(targetName, key, content, expectedLength, settings, sink, budget ?? PartBudget.Shared, ct);
+        }
+        finally
+        {
+            ActiveUploads.Ended();
+        }
+    }
+
+    private static async Task<TargetObjectInfo> UploadCountedAsync(
+        string targetName, string key, Stream content, long? expectedLength, UploadSettings settings, IPartSink sink, PartBudget parts, CancellationToken ct)
     {
         var lengthHint = expectedLength ?? (content.CanSeek ? Math.Max(0, content.Length - content.Position) : null);
         var partSize = PartSizing.Choose(settings.PartSize, lengthHint, settings.MaxParts);
@@ -31,7 +40,7 @@ internal static class PartitionedUploader
             MaxDelay = TimeSpan.FromSeconds(5),
         });
 
-        var first = PartBuffers.Rent(partSize);
+        var first = await parts.RentAsync(partSize, ct);
         int firstLength;
         var multipart = false;
         try
@@ -47,7 +56,7 @@ internal static class PartitionedUploader
         finally
         {
             // From here on the multipart path owns the first buffer.
-            if (!multipart) PartBuffers.Return(first);
+            if (!multipart) parts.Return(first);
         }
 
         // The first part was full: this is a multipart upload. From here on every exit path either
@@ -81,7 +90,7 @@ internal static class PartitionedUploader
                 if (inFlight.FirstOrDefault(t => t.IsFaulted || t.IsCanceled) is { } bad) await bad;
                 if (length < partSize) break; // that was the short last part
 
-                buffer = PartBuffers.Rent(partSize);
+                buffer = await parts.RentAsync(partSize, failed.Token);
                 length = await content.ReadAtLeastAsync(buffer.AsMemory(0, partSize), partSize, throwOnEndOfStream: false, failed.Token);
                 if (length == 0) break;
             }
@@ -101,7 +110,7 @@ internal static class PartitionedUploader
         }
         finally
         {
-            if (buffer is not null) PartBuffers.Return(buffer);
+            if (buffer is not null) parts.Return(buffer);
         }
 
         async Task StageAsync(int number, byte[] data, int count)
@@ -118,7 +127,7 @@ internal static class PartitionedUploader
             }
             finally
             {
-                PartBuffers.Return(data);
+                parts.Return(data);
                 slots.Release();
             }
         }

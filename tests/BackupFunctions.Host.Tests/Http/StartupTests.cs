@@ -127,9 +127,11 @@ public sealed class StartupTests
     {
         var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub())
             .With("BackupFunctions:Host:RunTimers", "sometimes")
-            .With("BackupFunctions:Host:ReadinessCacheDuration", "-00:00:01");
+            .With("BackupFunctions:Host:ReadinessCacheDuration", "-00:00:01")
+            .With("BackupFunctions:Host:IdleMemoryCheckInterval", "00:00:00");
         var ex = Assert.Throws<HostStartupException>(() => TestHost.Build(settings));
-        Assert.Equal(2, ex.Problems.Count);
+        Assert.Equal(3, ex.Problems.Count);
+        Assert.Contains(ex.Problems, p => p.Contains("IdleMemoryCheckInterval must be positive", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("'BackupFunctions:Host:RunTimers'", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("ReadinessCacheDuration must not be negative", StringComparison.Ordinal));
     }

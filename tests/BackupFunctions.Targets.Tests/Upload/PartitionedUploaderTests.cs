@@ -129,6 +129,55 @@ public sealed class PartitionedUploaderTests
         Assert.Equal(8 * PartSizing.MiB, PartSizing.Choose(8 * PartSizing.MiB, null, 10_000));
     }
 
+    [Fact]
+    public async Task Uploads_to_several_targets_at_once_share_one_budget_of_part_buffers()
+    {
+        var budget = new PartBudget(capacity: 2);
+        var data = Enumerable.Range(0, 3).Select(i => TestData.Bytes(7_500 + i * 1000)).ToArray();
+        var sinks = data.Select(_ => new RecordingSink()).ToArray();
+
+        // Three uploads, each allowed three parts in flight: nine parts' worth if each had its own buffers.
+        await Task.WhenAll(data.Select((d, i) => Task.Run(() =>
+            PartitionedUploader.UploadAsync($"t{i}", "k", new PipeLikeStream(d), null, Settings, sinks[i], default, budget))));
+
+        for (var i = 0; i < data.Length; i++)
+        {
+            Assert.Equal(data[i], Enumerable.Range(1, sinks[i].CommittedParts).SelectMany(n => sinks[i].Parts[n]).ToArray());
+        }
+
+        Assert.InRange(budget.MaxInUse, 1, budget.Capacity);
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task A_failed_upload_gives_its_part_buffers_back_to_the_budget()
+    {
+        var budget = new PartBudget(capacity: 3);
+        var sink = new RecordingSink();
+        sink.FailPart[2] = new Queue<Exception>([new TargetConfigurationException("t", "access denied")]);
+
+        await Assert.ThrowsAsync<TargetConfigurationException>(() =>
+            PartitionedUploader.UploadAsync("t", "k", new PipeLikeStream(TestData.Bytes(9000)), null, Settings, sink, default, budget));
+
+        Assert.Equal(0, budget.InUse);
+        Assert.True(sink.Aborted);
+    }
+
+    [Fact]
+    public async Task A_budget_of_one_part_still_finishes_a_multipart_upload()
+    {
+        var budget = new PartBudget(capacity: 1);
+        var data = TestData.Bytes(4_200);
+        var sink = new RecordingSink();
+
+        await PartitionedUploader.UploadAsync("t", "k", new PipeLikeStream(data), null, Settings, sink, default, budget);
+
+        Assert.Equal(5, sink.CommittedParts);
+        Assert.Equal(1, sink.MaxConcurrent);
+        Assert.Equal(1, budget.MaxInUse);
+        Assert.Equal(data, Enumerable.Range(1, 5).SelectMany(n => sink.Parts[n]).ToArray());
+    }
+
     private sealed class RecordingSink : IPartSink
     {
         private int _concurrent;
