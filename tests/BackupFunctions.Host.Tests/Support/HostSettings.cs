@@ -26,6 +26,9 @@ public static class HostSettings
         ["BackupFunctions:TaskHub:ControlQueueVisibilityTimeout"] = "00:00:10",
         ["BackupFunctions:Host:Urls"] = "http://127.0.0.1:0",
         ["BackupFunctions:Host:RunTimers"] = "false",
+        // Tests run many hosts in one process: a compacting GC each time one goes idle would pause every other test's host.
+        // IdleMemoryReleaseTests covers the release itself.
+        ["BackupFunctions:Host:ReleaseMemoryWhenIdle"] = "false",
         ["BackupFunctions:Host:RegisterProductWorkflows"] = productWorkflows ? "true" : "false",
         ["BackupFunctions:Host:ShutdownTimeout"] = "00:00:10",
         ["BackupFunctions:Keys:FunctionKeys:0"] = TestKeys.Function,
