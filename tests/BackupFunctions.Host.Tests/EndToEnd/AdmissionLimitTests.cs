@@ -56,7 +56,9 @@ public sealed class AdmissionLimitTests
     public async Task The_slots_of_a_killed_host_run_out_after_the_lease_when_no_host_renews_them()
     {
         await using var env = await Env.CreateAsync();
-        var settings = env.Settings().With("BackupFunctions:Admission:Lease", "00:00:03");
+        // Short, so the test does not wait long for the dead host's slots, but long enough that the live host's renewals
+        // (every third of it) keep its own slots on a loaded machine: at 3 s one late renewal lost a slot in CI.
+        var settings = env.Settings().With("BackupFunctions:Admission:Lease", "00:00:09");
         string[] held;
         await using (var doomed = await HostProcess.StartAsync(settings, HostEntry.Product))
         {

@@ -128,6 +128,7 @@ public sealed class StartupTests
         var settings = HostSettings.For(NeverUsedControl, HostSettings.NewHub())
             .With("BackupFunctions:Host:RunTimers", "sometimes")
             .With("BackupFunctions:Host:ReadinessCacheDuration", "-00:00:01")
+            .With("BackupFunctions:Host:ReleaseMemoryWhenIdle", "true")
             .With("BackupFunctions:Host:IdleMemoryCheckInterval", "00:00:00");
         var ex = Assert.Throws<HostStartupException>(() => TestHost.Build(settings));
         Assert.Equal(3, ex.Problems.Count);
