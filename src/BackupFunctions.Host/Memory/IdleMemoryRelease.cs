@@ -21,8 +21,11 @@ internal sealed class IdleMemoryRelease(IOptions<BackupHostOptions> options, ILo
     /// </summary>
     private static long _lastReleasedAt = -1;
 
-    /// <summary>What counts as work (tests replace it).</summary>
-    internal Func<WorkMeter> Meter { get; init; } = WorkMeter.Now;
+    /// <summary>
+    /// What counts as work (tests replace it). Read once here, as the hosted services are built, so the process starts
+    /// listening before any workflow can start a compression or upload whose end it would otherwise see without its start.
+    /// </summary>
+    internal Func<WorkMeter> Meter { get; init; } = WorkListener.Shared.Read;
 
     /// <summary>The release itself (tests replace it).</summary>
     internal Action Release { get; init; } = ReleaseNow;

@@ -53,7 +53,7 @@ internal static class HostTelemetry
             .ConfigureResource(r => r.AddService("BackupFunctions.Host"))
             .WithMetrics(m =>
             {
-                m.AddMeter(BackupTelemetry.MeterName);
+                m.AddMeter(BackupTelemetry.MeterName, Memory.WorkListener.MeterName);
                 if (!string.IsNullOrEmpty(options.PrometheusPath))
                 {
                     m.AddPrometheusExporter();

@@ -1,24 +1,16 @@
+using System.Diagnostics.Metrics;
+
 namespace BackupFunctions.Pipeline.Format;
 
 /// <summary>
-/// How many block-parallel zstd streams are open in this process now, and how many were ever opened. A long-lived
-/// host reads these to see that it has gone idle after work (BackupFunctions.Host's IdleMemoryRelease), without
-/// knowing which workflow ran.
+/// Each block-parallel zstd stream counts itself on the shared "BackupFunctions.Work" meter as it opens (+1) and closes (-1).
+/// A long-lived host listens there to see that it has gone idle after work (BackupFunctions.Host's WorkListener) without
+/// knowing which workflow ran, and a metrics exporter can chart it.
 /// </summary>
 public static class ActiveCompressions
 {
-    private static int _now;
-    private static long _total;
+    public const string InstrumentName = "backupfunctions.work.compressions";
 
-    public static int Now => Volatile.Read(ref _now);
-
-    public static long Total => Interlocked.Read(ref _total);
-
-    internal static void Started()
-    {
-        Interlocked.Increment(ref _total);
-        Interlocked.Increment(ref _now);
-    }
-
-    internal static void Ended() => Interlocked.Decrement(ref _now);
+    internal static readonly UpDownCounter<int> Streams =
+        new Meter("BackupFunctions.Work").CreateUpDownCounter<int>(InstrumentName, "{stream}", "Block-parallel zstd streams open now.");
 }

@@ -44,7 +44,7 @@ public sealed class ParallelZstdStream : Stream
         _blockSize = blockSize;
         _maxInFlight = workers;
         _block = Buffers.Rent(blockSize);
-        ActiveCompressions.Started();
+        ActiveCompressions.Streams.Add(1);
     }
 
     public override bool CanRead => false;
@@ -166,7 +166,7 @@ public sealed class ParallelZstdStream : Stream
 
         if (_block.Length > 0) Buffers.Return(_block);
         _block = [];
-        ActiveCompressions.Ended();
+        ActiveCompressions.Streams.Add(-1);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

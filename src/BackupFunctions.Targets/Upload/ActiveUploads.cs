@@ -1,24 +1,15 @@
+using System.Diagnostics.Metrics;
+
 namespace BackupFunctions.Targets.Upload;
 
 /// <summary>
-/// How many partitioned uploads (S3, Azure Blob) run in this process now, and how many were ever started. A long-lived
-/// host reads these to see that it has gone idle after work (BackupFunctions.Host's IdleMemoryRelease), without
-/// knowing which workflow ran.
+/// Each partitioned upload (S3, Azure Blob) counts itself on the shared "BackupFunctions.Work" meter as it starts (+1) and
+/// ends (-1), where a long-lived host sees that it has gone idle (BackupFunctions.Host's WorkListener).
 /// </summary>
 public static class ActiveUploads
 {
-    private static int _now;
-    private static long _total;
+    public const string InstrumentName = "backupfunctions.work.uploads";
 
-    public static int Now => Volatile.Read(ref _now);
-
-    public static long Total => Interlocked.Read(ref _total);
-
-    internal static void Started()
-    {
-        Interlocked.Increment(ref _total);
-        Interlocked.Increment(ref _now);
-    }
-
-    internal static void Ended() => Interlocked.Decrement(ref _now);
+    internal static readonly UpDownCounter<int> Uploads =
+        new Meter("BackupFunctions.Work").CreateUpDownCounter<int>(InstrumentName, "{upload}", "Partitioned uploads running now.");
 }

@@ -17,14 +17,14 @@ internal static class PartitionedUploader
         string targetName, string key, Stream content, long? expectedLength, UploadSettings settings, IPartSink sink, CancellationToken ct,
         PartBudget? budget = null)
     {
-        ActiveUploads.Started();
+        ActiveUploads.Uploads.Add(1);
         try
         {
             return await UploadCountedAsync(targetName, key, content, expectedLength, settings, sink, budget ?? PartBudget.Shared, ct);
         }
         finally
         {
-            ActiveUploads.Ended();
+            ActiveUploads.Uploads.Add(-1);
         }
     }
 
