@@ -83,16 +83,23 @@ public static class RestoreCommand
             }
 
             // Where a control database is configured, retention on every host sees this restore and keeps its backup.
-            var ledger = string.IsNullOrWhiteSpace(env.Options.Control.ConnectionString) ? null
-                : new PostgresRetentionLedger(ControlDataSource.Create(env.Options.Control), env.Options.Control.CatalogSchema,
-                    new PostgresBackupCatalog(ControlDataSource.Create(env.Options.Control), env.Options.Control.CatalogSchema));
+            var ledger = RestoreLedger(env);
             var result = await RestoreLease.HoldingAsync(ledger, entry.BackupId, "backupctl:" + Environment.MachineName, env.Options.Retention.RestoreLeaseDuration,
-                env.LoggerFactory.CreateLogger("backupctl"), () => new RestoreRunner(env).RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct), ct);
+                env.LoggerFactory.CreateLogger("backupctl"),
+                taken => new RestoreRunner(env) { ReadableAfter = taken }.RunAsync(entry, destination, new SynchronousProgress<string>(ctx.Output.Step), ct), ct);
             Render(ctx, result);
             // Every copy tried was damaged (or one was, and the others could not be read): the same alarm as verify's.
             return result.Succeeded ? ExitCodes.Success : result.NothingRestoredAndDamaged ? ExitCodes.Integrity : ExitCodes.Failed;
         }));
         return command;
+    }
+
+    /// <summary>One data source (one pool, one type load) for the lease and the catalog schema it ensures.</summary>
+    private static PostgresRetentionLedger? RestoreLedger(BackupEnvironment env)
+    {
+        if (string.IsNullOrWhiteSpace(env.Options.Control.ConnectionString)) return null;
+        var db = ControlDataSource.Create(env.Options.Control);
+        return new PostgresRetentionLedger(db, env.Options.Control.CatalogSchema, new PostgresBackupCatalog(db, env.Options.Control.CatalogSchema));
     }
 
     private static PgConnectionInfo ParseDestination(string connectionString)

@@ -21,13 +21,14 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits, 
 {
     protected override Task<RestoreRunSummary> RunAsync(ActivityRun context, RestoreBackupRequest input) =>
         ActivityFailures.RunAsync(() => RestoreLease.HoldingAsync(ledger, input.Backup.Manifest.BackupId, context.InstanceId,
-            env.Options.Retention.RestoreLeaseDuration, env.LoggerFactory.CreateLogger<RestoreBackup>(), () => RestoreAsync(context, input), context.CancellationToken));
+            env.Options.Retention.RestoreLeaseDuration, env.LoggerFactory.CreateLogger<RestoreBackup>(), taken => RestoreAsync(context, input, taken), context.CancellationToken));
 
-    private async Task<RestoreRunSummary> RestoreAsync(ActivityRun context, RestoreBackupRequest input)
+    private async Task<RestoreRunSummary> RestoreAsync(ActivityRun context, RestoreBackupRequest input, Task leaseTaken)
     {
         var manifest = input.Backup.Manifest;
         if (manifest.Kind == Pipeline.Manifests.BackupKind.Files || input.Request.TargetDirectory is not null)
         {
+            await leaseTaken;
             return await RestoreFilesAsync(input, context.CancellationToken);
         }
 
@@ -35,6 +36,7 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits, 
         var entry = new CatalogEntry(manifest, input.Backup.FoundIn) { Signed = input.Backup.Signed };
         if (RestoreModes.IsMerge(input.Request.Mode))
         {
+            await leaseTaken;
             var merged = await new TenantMergeRunner(env).RunAsync(entry, destination, input.Request.ReplaceTenantRows, null, context.CancellationToken);
             return new RestoreRunSummary(manifest.BackupId, destination.Database, merged.Succeeded, merged.ServedBy,
                 merged.Checks.Count, merged.RowsMerged, merged.Checks.Where(c => !c.Ok).Select(c => c.ToString()).ToList(),
@@ -46,7 +48,7 @@ public sealed class RestoreBackup(BackupEnvironment env, ActivityLimits limits, 
             };
         }
 
-        var result = await new RestoreRunner(env).RunAsync(entry, destination, null, context.CancellationToken);
+        var result = await new RestoreRunner(env) { ReadableAfter = leaseTaken }.RunAsync(entry, destination, null, context.CancellationToken);
         return new RestoreRunSummary(manifest.BackupId, destination.Database, result.Succeeded, result.ServedBy,
             result.ExpectedRowCounts.Count, result.RestoredRowCounts.Values.Sum(),
             result.Mismatches.Select(m => $"{m.Table}: manifest {m.Expected?.ToString() ?? "-"}, restored {m.Actual?.ToString() ?? "-"}").ToList(),

@@ -24,6 +24,12 @@ namespace BackupFunctions.Workflows.Restore;
 /// </remarks>
 public sealed class RestoreRunner(BackupEnvironment env)
 {
+    /// <summary>
+    /// Completes when the backup may be read (its restore lease was taken, <see cref="Retention.RestoreLease"/>): the
+    /// database and roles are prepared meanwhile, and no copy is opened before it.
+    /// </summary>
+    public Task ReadableAfter { get; init; } = Task.CompletedTask;
+
     public async Task<RestoreRunResult> RunAsync(CatalogEntry entry, PgConnectionInfo destination,
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
@@ -85,6 +91,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
 
         RestoreResult? restored = null;
         string? servedBy = null;
+        await ReadableAfter.WaitAsync(ct).ConfigureAwait(false);
         foreach (var target in RestoreCandidates.For(env, entry))
         {
             var attempt = Stopwatch.StartNew();

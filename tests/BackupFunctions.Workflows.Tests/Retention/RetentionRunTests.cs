@@ -224,4 +224,40 @@ public sealed class RetentionRunTests : IAsyncLifetime
         Assert.False(after.ContainsKey(old.BackupId));
         Assert.True(ran);
     }
+
+    [Fact]
+    public async Task A_lease_taken_beside_the_preparation_is_held_once_the_work_waits_for_it_and_a_failed_one_still_lets_it_read()
+    {
+        var old = await BackupAsync(10);
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        var during = await RestoreLease.HoldingAsync(_ledger, old.BackupId, "restore-3", TimeSpan.FromHours(1), logger, async taken =>
+        {
+            await taken;
+            return await _ledger.ActiveLeasesAsync();
+        }, default);
+        var after = await _ledger.ActiveLeasesAsync();
+        var broken = new PostgresRetentionLedger(Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=2"), "bf_catalog", new PostgresBackupCatalog("Host=127.0.0.1;Port=1;Timeout=2"));
+        var readAnyway = await RestoreLease.HoldingAsync(broken, old.BackupId, "restore-4", TimeSpan.FromHours(1), logger, async taken =>
+        {
+            await taken;
+            return taken.IsCompletedSuccessfully;
+        }, default);
+
+        Assert.True(during.ContainsKey(old.BackupId));
+        Assert.False(after.ContainsKey(old.BackupId));
+        Assert.True(readAnyway);
+    }
+
+    [Fact]
+    public async Task Work_that_fails_before_the_lease_is_taken_still_releases_it()
+    {
+        var old = await BackupAsync(10);
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RestoreLease.HoldingAsync<int>(_ledger, old.BackupId, "restore-5",
+            TimeSpan.FromHours(1), logger, _ => throw new InvalidOperationException("the destination is unreachable"), default));
+
+        Assert.False((await _ledger.ActiveLeasesAsync()).ContainsKey(old.BackupId));
+    }
 }
