@@ -95,7 +95,7 @@ public static class RestoreCommand
     }
 
     /// <summary>One data source (one pool, one type load) for the lease and the catalog schema it ensures.</summary>
-    private static PostgresRetentionLedger? RestoreLedger(BackupEnvironment env)
+    private static PostgresRetentionLedger? RestoreLedger(Workflows.BackupEnvironment env)
     {
         if (string.IsNullOrWhiteSpace(env.Options.Control.ConnectionString)) return null;
         var db = ControlDataSource.Create(env.Options.Control);
