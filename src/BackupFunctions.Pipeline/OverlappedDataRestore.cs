@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Pipeline.RowCounts;
 using Microsoft.Extensions.Logging;
@@ -44,16 +45,19 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     private long _restoredBytes;
 
     private readonly Action<Exception> _onFailure;
+    private readonly Action<IReadOnlyList<TableName>>? _tablesLoaded;
     private readonly ILogger _logger;
     private Task _loop = Task.CompletedTask;
 
     /// <summary>
     /// Ready to be fed (<see cref="Observer"/>); loads nothing before <see cref="Begin"/>. <paramref name="onFailure"/> is
-    /// told at once if the schema or a batch fails, so the caller can stop the decode.
+    /// told at once if the schema or a batch fails, so the caller can stop the decode; <paramref name="tablesLoaded"/> is
+    /// told the tables of each batch that committed.
     /// </summary>
     public OverlappedDataRestore(PgToolRunner runner, PgConnectionInfo target, PgClientInstallation client, string stagedPath, int jobs,
-        Action<Exception> onFailure, ILogger logger, CancellationToken ct)
+        Action<Exception> onFailure, ILogger logger, CancellationToken ct, Action<IReadOnlyList<TableName>>? tablesLoaded = null)
     {
+        _tablesLoaded = tablesLoaded;
         _logger = logger;
         _runner = runner;
         _target = target;
@@ -206,11 +210,20 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
                 foreach (var b in batch) _restored.Add(b.DumpId);
                 _restoredBytes += batch.Sum(b => b.Length);
             }
+
+            _tablesLoaded?.Invoke(TablesOf(batch));
         }
         finally
         {
             File.Delete(list);
         }
+    }
+
+    private List<TableName> TablesOf(List<DumpDataBlock> batch)
+    {
+        var ids = batch.Select(b => b.DumpId).ToHashSet();
+        return [.. Observer.Toc.Where(e => ids.Contains(e.DumpId) && e.Namespace is not null && e.Tag is not null)
+            .Select(e => new TableName(e.Namespace!, e.Tag!))];
     }
 
     /// <summary>The archive's header and TOC, read once: they were written before any block, and nothing rewrites them while batches run.</summary>

@@ -51,6 +51,12 @@ public sealed record RestoreOptions
     /// fails; ignored when <see cref="ExtraArguments"/> are given (they may choose sections themselves).
     /// </summary>
     public bool OverlapDecode { get; init; }
+    /// <summary>
+    /// With <see cref="OverlapDecode"/>: told, as each batch of tables commits while the artifact still decodes, which
+    /// tables it loaded. Their rows do not change after that (the post-data section adds indexes, constraints and triggers),
+    /// so the caller may count them while the rest loads (<see cref="Inspection.LoadedTableCounts"/>).
+    /// </summary>
+    public Action<IReadOnlyList<Inspection.TableName>>? TablesLoaded { get; init; }
     /// <summary>Where the parallel restore writes the plain dump (deleted afterwards); required when <see cref="Jobs"/> &gt; 1.</summary>
     public string? StagingDirectory { get; init; }
     /// <summary>The plain dump's size (the manifest's rawBytes): the parallel restore needs that much free space, else it streams.</summary>

@@ -77,8 +77,10 @@ public sealed class DataOverlapRestoreTests(ITestOutputHelper output) : IAsyncLi
         var (backup, artifact) = await BackupAsync();
         await using var target = await TempDatabase.CreateAsync("dovl_ok");
         var logger = new ListLogger<RestorePipeline>();
+        var told = new System.Collections.Concurrent.ConcurrentBag<string>();
 
-        var (restore, gate, rowsBeforeRelease) = await StartGatedAsync(artifact, target, Overlapped(backup), logger);
+        var (restore, gate, rowsBeforeRelease) = await StartGatedAsync(artifact, target,
+            Overlapped(backup) with { TablesLoaded = tables => { foreach (var t in tables) told.Add(t.Qualified); } }, logger);
         // Half the artifact is still unread, and the first table is complete in the target.
         Assert.Equal(5000L, rowsBeforeRelease);
         Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE schemaname = 'app'"));
@@ -88,6 +90,9 @@ public sealed class DataOverlapRestoreTests(ITestOutputHelper output) : IAsyncLi
 
         Assert.Equal(RestoreModes.Parallel(2), result.Mode);
         Assert.Contains(logger.Entries, e => e.Message.Contains("was loaded while the artifact decoded", StringComparison.Ordinal));
+        // Each table loaded early was told once, as its batch committed (so it may be counted before post-data).
+        Assert.Contains("app.m_middle", told);
+        Assert.Equal(told.Count, told.Distinct().Count());
         Assert.Equal(await new DatabaseInspector(Pg.Connection(_source.Name)).CountRowsAsync(),
             await new DatabaseInspector(Pg.Connection(target.Name)).CountRowsAsync());
         Assert.Equal(await Pg.SchemaAsync(_source.Name), await Pg.SchemaAsync(target.Name));

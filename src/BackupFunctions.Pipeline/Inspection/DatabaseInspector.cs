@@ -74,15 +74,23 @@ public sealed class DatabaseInspector(PgConnectionInfo connection)
     /// for the check after a restore, where the scans would otherwise run one after another on one core.
     /// Each table is counted in its own statement, so use it only where no one else writes.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(int sessions, CancellationToken ct = default)
+    /// <param name="counted">Counts already taken of tables that nobody wrote to since (<see cref="LoadedTableCounts"/>): kept, not counted again.</param>
+    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(int sessions, CancellationToken ct = default,
+        IReadOnlyDictionary<string, long>? counted = null)
     {
-        if (sessions <= 1) return await CountRowsAsync(ct).ConfigureAwait(false);
+        if (sessions <= 1 && counted is not { Count: > 0 }) return await CountRowsAsync(ct).ConfigureAwait(false);
         IReadOnlyList<TableName> tables;
         await using (var conn = await OpenAsync(ct).ConfigureAwait(false))
             tables = await ListTablesAsync(conn, ct, largestFirst: true).ConfigureAwait(false);
-        var queue = new System.Collections.Concurrent.ConcurrentQueue<TableName>(tables);
         var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(sessions, Math.Max(tables.Count, 1))).Select(async _ =>
+        foreach (var t in tables)
+        {
+            if (counted is not null && counted.TryGetValue(t.Qualified, out var rows)) counts[t.Qualified] = rows;
+        }
+
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<TableName>(tables.Where(t => !counts.ContainsKey(t.Qualified)));
+        sessions = Math.Max(1, sessions);
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(sessions, queue.Count)).Select(async _ =>
         {
             await using var conn = await OpenAsync(ct).ConfigureAwait(false);
             while (queue.TryDequeue(out var t)) counts[t.Qualified] = await CountAsync(conn, t, ct).ConfigureAwait(false);
@@ -124,7 +132,7 @@ public sealed class DatabaseInspector(PgConnectionInfo connection)
         return counts;
     }
 
-    private static async Task<long> CountAsync(NpgsqlConnection conn, TableName t, CancellationToken ct)
+    internal static async Task<long> CountAsync(NpgsqlConnection conn, TableName t, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {t.Quoted}", conn);
         try

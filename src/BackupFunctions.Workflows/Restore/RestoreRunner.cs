@@ -91,52 +91,67 @@ public sealed class RestoreRunner(BackupEnvironment env)
 
         RestoreResult? restored = null;
         string? servedBy = null;
-        await ReadableAfter.WaitAsync(ct).ConfigureAwait(false);
-        foreach (var target in RestoreCandidates.For(env, entry))
+        LoadedTableCounts? counting = null;
+        try
         {
-            var attempt = Stopwatch.StartNew();
-            progress?.Report($"restoring from {target.Name}");
-            try
+            await ReadableAfter.WaitAsync(ct).ConfigureAwait(false);
+            foreach (var target in RestoreCandidates.For(env, entry))
             {
-                await using var artifact = await target.OpenReadAsync(manifest.ArtifactKey, ct: ct).ConfigureAwait(false);
-                restored = await pipeline.RunAsync(artifact, env.Keys, destination, options, null, ct).ConfigureAwait(false);
-                servedBy = target.Name;
-                attempts.Add(new RestoreAttempt(target.Name, true, null, attempt.Elapsed));
-                break;
-            }
-            catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
-            {
-                // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, the overlap
-                // may have loaded the schema and some tables before the damage showed; the post-data section had not run).
-                attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
-                progress?.Report($"{target.Name} failed: {e.Message}");
-                if (created)
+                var attempt = Stopwatch.StartNew();
+                progress?.Report($"restoring from {target.Name}");
+                // Into a database this run created, the tables loaded while the artifact decodes are counted while the rest loads.
+                counting = created ? new LoadedTableCounts(destination, ct) : null;
+                try
                 {
-                    // The overlap may have created objects and loaded rows from this copy before its damage showed:
-                    // the next copy starts from an empty database again.
-                    await DropDatabaseAsync(destination).ConfigureAwait(false);
-                    await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
+                    await using var artifact = await target.OpenReadAsync(manifest.ArtifactKey, ct: ct).ConfigureAwait(false);
+                    restored = await pipeline.RunAsync(artifact, env.Keys, destination, options with { TablesLoaded = counting is null ? null : counting.Loaded },
+                        null, ct).ConfigureAwait(false);
+                    servedBy = target.Name;
+                    attempts.Add(new RestoreAttempt(target.Name, true, null, attempt.Elapsed));
+                    break;
+                }
+                catch (Exception e) when (e is TargetException or ArtifactIntegrityException)
+                {
+                    // Those counts were of a database that is about to be dropped.
+                    if (counting is not null) await counting.DisposeAsync().ConfigureAwait(false);
+                    counting = null;
+                    // This copy is unreachable or damaged; pg_restore ran in one transaction (or, in parallel mode, the overlap
+                    // may have loaded the schema and some tables before the damage showed; the post-data section had not run).
+                    attempts.Add(new RestoreAttempt(target.Name, false, e.Message, attempt.Elapsed) { Damaged = e is ArtifactIntegrityException });
+                    progress?.Report($"{target.Name} failed: {e.Message}");
+                    if (created)
+                    {
+                        // The overlap may have created objects and loaded rows from this copy before its damage showed:
+                        // the next copy starts from an empty database again.
+                        await DropDatabaseAsync(destination).ConfigureAwait(false);
+                        await EnsureDatabaseExistsAsync(destination, ct).ConfigureAwait(false);
+                    }
                 }
             }
-        }
 
-        var expected = manifest.RowCounts;
-        if (restored is null)
+            var expected = manifest.RowCounts;
+            if (restored is null)
+            {
+                var error = attempts.Count == 0
+                    ? "No configured target holds a copy of this backup."
+                    : "Every target that holds a copy failed: " + string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Error}"));
+                return new RestoreRunResult(manifest.BackupId, destination.Database, false, null, attempts, expected,
+                    new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated };
+            }
+
+            progress?.Report("comparing row counts");
+            var counted = counting is null ? null : await counting.CompleteAsync().ConfigureAwait(false);
+            // One session per restore job: the scans of a freshly restored database are CPU-bound.
+            var actual = await new DatabaseInspector(destination).CountRowsAsync(env.Options.Restore.EffectiveJobs, ct, counted).ConfigureAwait(false);
+            var mismatches = RowCountComparer.Compare(expected, actual);
+            return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
+                mismatches, restored.Warnings, sw.Elapsed,
+                mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated, Mode = restored.Mode };
+        }
+        finally
         {
-            var error = attempts.Count == 0
-                ? "No configured target holds a copy of this backup."
-                : "Every target that holds a copy failed: " + string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Error}"));
-            return new RestoreRunResult(manifest.BackupId, destination.Database, false, null, attempts, expected,
-                new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated };
+            if (counting is not null) await counting.DisposeAsync().ConfigureAwait(false);
         }
-
-        progress?.Report("comparing row counts");
-        // One session per restore job: the scans of a freshly restored database are CPU-bound.
-        var actual = await new DatabaseInspector(destination).CountRowsAsync(env.Options.Restore.EffectiveJobs, ct).ConfigureAwait(false);
-        var mismatches = RowCountComparer.Compare(expected, actual);
-        return new RestoreRunResult(manifest.BackupId, destination.Database, mismatches.Count == 0, servedBy, attempts, expected, actual,
-            mismatches, restored.Warnings, sw.Elapsed,
-            mismatches.Count == 0 ? null : $"{mismatches.Count} table(s) differ from the manifest after restore.") { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated, Mode = restored.Mode };
     }
 
     private static async Task DropDatabaseAsync(PgConnectionInfo destination)
