@@ -39,9 +39,10 @@ public static class BackupCommand
 
     private static string Describe(BackupProgress p) => p.Stage switch
     {
-        "preflight" => "preflight: checking the source (pg_dump version, row-level security)",
+        "preflight" => "preflight: checking the source (pg_dump version, row-level security) while the dump starts",
         "dump" when p.Bytes > 0 => $"dump: {CliOutput.Size(p.Bytes)} read from pg_dump",
-        "dump" => "dump: starting pg_dump",
+        // The dump starts beside the preflight; a refusal stops it before anything is stored.
+        "dump" => "dump: starting",
         "failed" => $"{p.Target}: FAILED {p.Error}",
         _ => $"{p.Target}: {p.Stage}{(p.Bytes > 0 ? $" ({CliOutput.Size(p.Bytes)})" : "")}",
     };
