@@ -13,6 +13,9 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
 
     public CliOutput Output { get; } = new(json);
 
+    /// <summary>-v: each step is logged to stderr.</summary>
+    public bool Verbose => verbose;
+
     /// <summary>--config as given (null: $BACKUPFUNCTIONS_CONFIG or ./backupfunctions.json).</summary>
     public string? ConfigPath => configPath;
 

@@ -30,37 +30,52 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
             PgFailureKind.ServerVersionMismatch, null,
             $"the server runs PostgreSQL {server.Text} and no installed pg_dump is that version or newer (installed: {runner.Locator.DescribeInstalled()}).",
             "", $"Install postgresql-client-{server.Major} (pg_dump cannot dump a newer server).");
-        var pgDumpVersion = await runner.GetVersionAsync(PgTool.PgDump, client, ct).ConfigureAwait(false);
-
-        var scratch = await PlanParallelDumpAsync(conn, source, options, ct).ConfigureAwait(false);
-        var args = scratch is null
-            ? new List<string> { "--format=custom", "-Z0" }
-            // --verbose: pg_dump -j reports each finished table file, so the follower can close it at once.
-            // --no-sync: its closing fsync of every file would race the follower deleting them, and the
-            // scratch files need no durability (the artifact gets the checks).
-            : ["--format=directory", "-Z0", "--jobs=" + options.DumpJobs, "--verbose", "--no-sync", "--file=" + scratch];
+        // `pg_dump --version` is a process of its own: it runs while the snapshot is taken instead of before it.
+        var versionProbe = runner.GetVersionAsync(PgTool.PgDump, client, ct);
+        string? scratch;
+        var args = new List<string>();
         NpgsqlTransaction? snapshotTx = null;
-        if (options.CollectRowCounts)
+        try
         {
-            // Hold a snapshot open for the whole dump: the table list the counts are kept for, and the scan they fall back
-            // to, then describe exactly what was dumped. An idle session in a transaction costs the server nothing.
-            snapshotTx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-            // A long dump leaves this session idle in its transaction: the server must not end it.
-            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0", conn, snapshotTx))
-                await ro.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", conn, snapshotTx);
-            var snapshot = (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-            args.Add("--snapshot=" + snapshot);
+            scratch = await PlanParallelDumpAsync(conn, source, options, ct).ConfigureAwait(false);
+            args.AddRange(scratch is null
+                ? ["--format=custom", "-Z0"]
+                // --verbose: pg_dump -j reports each finished table file, so the follower can close it at once.
+                // --no-sync: its closing fsync of every file would race the follower deleting them, and the
+                // scratch files need no durability (the artifact gets the checks).
+                : ["--format=directory", "-Z0", "--jobs=" + options.DumpJobs, "--verbose", "--no-sync", "--file=" + scratch]);
+            if (options.CollectRowCounts)
+            {
+                // Hold a snapshot open for the whole dump: the table list the counts are kept for, and the scan they fall back
+                // to, then describe exactly what was dumped. An idle session in a transaction costs the server nothing.
+                snapshotTx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+                // A long dump leaves this session idle in its transaction: the server must not end it.
+                await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0", conn, snapshotTx))
+                    await ro.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", conn, snapshotTx);
+                var snapshot = (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                args.Add("--snapshot=" + snapshot);
+            }
         }
+        catch (Exception)
+        {
+            // A pg_dump that cannot even say its version is the cause to report, as when the probe ran first.
+            await versionProbe.ConfigureAwait(false);
+            throw;
+        }
+
+        var pgDumpVersion = await versionProbe.ConfigureAwait(false);
         args.AddRange(options.ExtraDumpArguments);
 
         // The counts come from the dump itself, counted as it passes through the encoder (RowCounts/): no second
-        // scan of every table. The tables and their ancestors are read in the dump's snapshot.
-        var tables = snapshotTx is null ? null : await DumpTables.ReadAsync(conn, snapshotTx, ct).ConfigureAwait(false);
-        IDumpRowCounter? counter = tables is null ? null : scratch is null ? new CustomDumpRowCounter() : new DirectoryBundleRowCounter();
+        // scan of every table. The tables and their ancestors are read in the dump's snapshot, on this session while
+        // pg_dump starts on its own, instead of before it.
+        var tablesRead = snapshotTx is null ? null : DumpTables.ReadAsync(conn, snapshotTx, ct);
+        IDumpRowCounter? counter = snapshotTx is null ? null : scratch is null ? new CustomDumpRowCounter() : new DirectoryBundleRowCounter();
 
         LogStarting(_logger, source.ToString(), server.Text, pgDumpVersion);
         ArtifactEncodeResult encoded;
+        DumpTables? tables;
         try
         {
             if (scratch is null)
@@ -76,6 +91,14 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
                 await using var feed = ParallelDumpFeed.Start(dump, follower);
                 encoded = await EncodeAsync(dump, Observed(feed.Output, counter), feed.WaitAsync, output, options, progress, ct).ConfigureAwait(false);
             }
+
+            tables = tablesRead is null ? null : await tablesRead.ConfigureAwait(false);
+        }
+        catch (Exception) when (tablesRead is not null)
+        {
+            // The session is closed on the way out: let the table list's query end first (its own error is not the cause).
+            try { await tablesRead.ConfigureAwait(false); } catch (Exception) { /* the dump's failure is the one to report */ }
+            throw;
         }
         finally
         {

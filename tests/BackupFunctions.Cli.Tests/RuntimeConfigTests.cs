@@ -4,8 +4,8 @@ namespace BackupFunctions.Cli.Tests;
 
 /// <summary>
 /// backupctl's runtime settings for a short-lived process on a small machine (BackupFunctions.Cli.csproj,
-/// docs/benchmarks.md "session 9: the backup's own CPU"): no dynamic-PGO instrumentation and no spinning idle
-/// thread-pool workers. They live in backupctl.runtimeconfig.json, which the tests' own runs of backupctl use too.
+/// docs/benchmarks.md "session 9: the backup's own CPU" and session 10): no dynamic-PGO instrumentation, no spinning idle
+/// thread-pool workers, and no tier-1 recompiles while a backup is still starting its stages. They live in backupctl.runtimeconfig.json, which the tests' own runs of backupctl use too.
 /// </summary>
 public sealed class RuntimeConfigTests
 {
@@ -33,5 +33,15 @@ public sealed class RuntimeConfigTests
         // MSBuild writes the item's value as given: a string or a number, both read as 0 by the runtime.
         var value = spin.ValueKind == JsonValueKind.String ? int.Parse(spin.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : spin.GetInt32();
         Assert.Equal(0, value);
+    }
+
+    [Fact]
+    public void Backupctl_delays_tier1_recompiles_past_a_backups_start_up()
+    {
+        var properties = ConfigProperties();
+        Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs", out var delay), properties.ToString());
+        var ms = delay.ValueKind == JsonValueKind.String ? int.Parse(delay.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : delay.GetInt32();
+        // The runtime's default is 100 ms; a backup's stages keep starting for seconds.
+        Assert.InRange(ms, 1000, 10_000);
     }
 }

@@ -33,6 +33,61 @@ public sealed class DumpAndStreamTests(SampleDatabaseFixture sample)
         Assert.False(File.Exists(staged.StagingPath + ".partial"));
     }
 
+    [Fact]
+    public async Task No_copy_is_committed_before_the_check_beside_the_dump_passed()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment();
+        var request = Request(sample.Name);
+        var key = DumpToStaging.KeysFor(env, request).Artifact;
+        var seenAtTheCheck = new List<TargetObjectInfo?>();
+
+        var staged = await DumpAndStream.RunAsync(env, request, env.SelectTargets(request.StreamTo), beforeCommit: async ct =>
+        {
+            foreach (var t in env.Targets) seenAtTheCheck.Add(await t.StatAsync(key, ct));
+        });
+
+        Assert.Equal(3, seenAtTheCheck.Count);
+        Assert.All(seenAtTheCheck, Assert.Null);
+        Assert.Equal([ThreeTargets.Local, ThreeTargets.S3, ThreeTargets.Azure], staged.StreamedTo);
+        foreach (var t in env.Targets) Assert.Equal(staged.Result.StoredBytes, (await t.StatAsync(key))?.Size);
+    }
+
+    [Fact]
+    public async Task A_refusal_after_the_dump_wrote_everything_leaves_nothing_on_any_target_nor_in_staging()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment();
+        var request = Request(sample.Name);
+        var refusal = new InvalidOperationException("refused by the check beside the dump");
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            DumpAndStream.RunAsync(env, request, env.SelectTargets(request.StreamTo), beforeCommit: async _ =>
+            {
+                await Task.Yield();
+                throw refusal;
+            }));
+
+        Assert.Same(refusal, thrown);
+        foreach (var t in env.Targets)
+        {
+            var left = new List<string>();
+            await foreach (var o in t.ListAsync("")) left.Add(o.Key);
+            Assert.Empty(left);
+        }
+
+        var staging = DumpToStaging.StagingPath(env, request.BackupId);
+        Assert.False(File.Exists(staging));
+        Assert.False(File.Exists(staging + ".partial"));
+    }
+
+    private static DumpRequest Request(string database) =>
+        new("20261206T000000Z-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow, database)
+        {
+            Kind = BackupKind.Full,
+            StreamTo = [ThreeTargets.Local, ThreeTargets.S3, ThreeTargets.Azure],
+        };
+
     /// <summary>Holds each put back until the dump has written everything it will write (its file stopped growing).</summary>
     private sealed class LateStartTarget(IBackupTarget inner) : IBackupTarget
     {

@@ -39,8 +39,12 @@ public sealed class SourcePreflightTests : IAsyncLifetime
         await Admin($"DROP ROLE IF EXISTS {_role};");
     }
 
+    /// <remarks>
+    /// The preflight runs beside the dump, and pg_dump, as this role, fails on the table too ("query would be affected by
+    /// row-level security policy"): whichever fails first, the refusal is the error, and no target keeps anything.
+    /// </remarks>
     [Fact]
-    public async Task An_owner_under_FORCE_RLS_is_refused_before_pg_dump_starts_with_the_FORCE_wording_and_nothing_uploaded()
+    public async Task An_owner_under_FORCE_RLS_is_refused_with_the_FORCE_wording_and_nothing_uploaded()
     {
         await using var targets = await ThreeTargets.CreateAsync(_db.Name);
         targets.Options.Source.ConnectionString = new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Username = _role, Password = Password }.ConnectionString;
@@ -57,8 +61,42 @@ public sealed class SourcePreflightTests : IAsyncLifetime
         Assert.DoesNotContain("public.plain", ex.Message);
         Assert.DoesNotContain("owns the tables", ex.Message);
         Assert.DoesNotContain("back up as the owner", ex.Message);
-        Assert.Equal(["preflight"], stages);
+        Assert.Equal("preflight", stages[0]);
+        Assert.DoesNotContain("verify", stages);
+        Assert.DoesNotContain("manifest", stages);
         Assert.False(Directory.Exists(targets.LocalPath) && Directory.EnumerateFiles(targets.LocalPath, "*", SearchOption.AllDirectories).Any());
+        // The staging directory keeps only its lock file: the refused dump's artifact (finished or partial) is gone.
+        var leftInStaging = Directory.Exists(targets.Options.StagingDirectory) ? Directory.GetFiles(targets.Options.StagingDirectory, "*.bfa*") : [];
+        Assert.True(leftInStaging.Length == 0, "left in staging: " + string.Join(", ", leftInStaging));
+    }
+
+    [Fact]
+    public async Task A_backup_with_only_an_older_pg_dump_configured_is_refused_by_the_preflight_wording_not_the_dumps()
+    {
+        // The dump beside the preflight fails on its own too (it finds no pg_dump for the server): the preflight's refusal,
+        // which names the setting to change, is still the error the backup reports.
+        var root = Directory.CreateTempSubdirectory("bf-pgroot-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "14", "bin"));
+            await File.WriteAllTextAsync(Path.Combine(root, "14", "bin", "pg_dump"), "");
+            await using var targets = await ThreeTargets.CreateAsync(_db.Name);
+            targets.Options.Source.PgBinDirectory = Path.Combine(root, "14", "bin");
+            var env = targets.Environment();
+
+            var ex = await Assert.ThrowsAsync<SourcePreflightException>(() =>
+                new DirectBackupRunner(env).RunAsync(null, [ThreeTargets.Local, ThreeTargets.S3]));
+
+            Assert.Contains("newer than every pg_dump available here", ex.Message);
+            Assert.Contains("(PostgreSQL 14)", ex.Message);
+            Assert.Contains("nothing was dumped or uploaded", ex.Message);
+            Assert.Contains("BackupFunctions:Source:PgBinDirectory", ex.Message);
+            Assert.False(Directory.Exists(targets.LocalPath) && Directory.EnumerateFiles(targets.LocalPath, "*", SearchOption.AllDirectories).Any());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]

@@ -17,9 +17,11 @@ public sealed class FileSystemTarget : IBackupTarget
     private const int CopyBufferSize = 1024 * 1024;
     /// <summary>
     /// A put that follows a backup while it is dumped gets its bytes slowly; flushing as they come
-    /// leaves the closing fsync (on the backup's critical path) only the last few MiB to write.
+    /// leaves the closing fsync (on the backup's critical path) only the last few MiB to write. At 32 MiB
+    /// a 300 MB database's whole 28 MB artifact waited for that closing fsync (~140 ms after the dump, session 10);
+    /// 8 MiB leaves it at most a quarter of that, for a few more fsyncs that run while the dump does.
     /// </summary>
-    private const long SyncEveryBytes = 32L << 20;
+    private const long SyncEveryBytes = 8L << 20;
     private readonly string _root;
 
     /// <param name="name">The target's configured name.</param>

@@ -18,8 +18,10 @@ namespace BackupFunctions.Workflows.Operations;
 /// </remarks>
 public static class DumpAndStream
 {
+    /// <param name="beforeCommit">See <see cref="DumpToStaging.RunAsync"/>: a refusal there aborts every streamed upload.</param>
     public static async Task<StagedArtifact> RunAsync(BackupEnvironment env, DumpRequest request, IReadOnlyList<IBackupTarget> targets,
-        IProgress<PipelineProgress>? dumpProgress = null, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
+        IProgress<PipelineProgress>? dumpProgress = null, IProgress<BackupProgress>? progress = null, CancellationToken ct = default,
+        Func<CancellationToken, Task>? beforeCommit = null)
     {
         var live = DumpToStaging.LiveStaging(env, request.BackupId);
         var objectKey = DumpToStaging.KeysFor(env, request).Artifact;
@@ -28,7 +30,7 @@ public static class DumpAndStream
         StagedArtifact staged;
         try
         {
-            staged = await DumpToStaging.RunAsync(env, request, dumpProgress, ct, live).ConfigureAwait(false);
+            staged = await DumpToStaging.RunAsync(env, request, dumpProgress, ct, live, beforeCommit).ConfigureAwait(false);
         }
         catch
         {

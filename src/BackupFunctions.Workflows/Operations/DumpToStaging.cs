@@ -31,8 +31,13 @@ public static class DumpToStaging
     /// rename once every reader is done (<see cref="FinishLive"/>): a reader that had not opened it yet would
     /// find the name gone.
     /// </param>
+    /// <param name="beforeCommit">
+    /// Awaited once the dump succeeded and before the artifact is finished (renamed, or its end shown to the live readers):
+    /// a check that runs beside the dump (the source preflight) can still refuse it there, and then nothing is committed.
+    /// </param>
     public static async Task<StagedArtifact> RunAsync(BackupEnvironment env, DumpRequest request,
-        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default, GrowingFile? live = null)
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default, GrowingFile? live = null,
+        Func<CancellationToken, Task>? beforeCommit = null)
     {
         var source = request.UseTenantConnection && !string.IsNullOrWhiteSpace(env.Options.Tenants.ConnectionString)
             ? PgConnectionInfo.FromConnectionString(env.Options.Tenants.ConnectionString).WithDatabase(env.Source(request.Database).Database)
@@ -81,6 +86,7 @@ public static class DumpToStaging
                 await output.FlushAsync(ct).ConfigureAwait(false);
             }
 
+            if (beforeCommit is not null) await beforeCommit(ct).ConfigureAwait(false);
             live?.Complete();
             if (live is null)
             {

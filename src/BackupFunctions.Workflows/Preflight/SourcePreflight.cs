@@ -11,7 +11,9 @@ public sealed record SourcePreflightResult(
 /// <summary>
 /// Checks the source before any bytes move, for the durable backup (the PreflightSource activity) and the CLI's direct
 /// one alike: a pg_dump at least as new as the server, and row-level security. Each refusal has its own wording and
-/// comes before "starting pg_dump" and before any upload, instead of a pg_dump error half-way through a run.
+/// comes before anything is stored, instead of a pg_dump error half-way through a run. The CLI's direct backup runs it
+/// beside the dump (<see cref="BackupFunctions.Workflows.Operations.DirectBackupRunner"/>): a refusal cancels the dump, and the artifact is finished
+/// only once the checks passed.
 /// </summary>
 public static class SourcePreflight
 {
