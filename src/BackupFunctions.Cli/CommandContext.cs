@@ -29,13 +29,16 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
     public BackupFunctionsOptions LoadOptions(bool forBackups = true)
     {
         var problems = new List<string>();
+        StartupTrace.Mark("command started");
         var options = CliConfiguration.Load(configPath, problems);
+        StartupTrace.Mark("settings bound");
         problems.AddRange(SettingsCheck.Problems(options, forBackups));
         if (problems.Count > 0)
         {
             throw new UsageException("The configuration is incomplete or invalid:\n  - " + string.Join("\n  - ", problems));
         }
 
+        StartupTrace.Mark("settings checked");
         return options;
     }
 
@@ -49,9 +52,12 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
             // Logs go to stderr so stdout carries only the result (table or JSON).
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+        StartupTrace.Mark("loggers created");
         try
         {
-            return new BackupEnvironment(options, _loggerFactory, usesStaging: usesStaging, onlyTargets: onlyTargets);
+            var environment = new BackupEnvironment(options, _loggerFactory, usesStaging: usesStaging, onlyTargets: onlyTargets);
+            StartupTrace.Mark("environment built");
+            return environment;
         }
         // Nothing has been contacted yet: an invalid target setting here is bad configuration (exit 2, as documented), not a failed run.
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or TargetConfigurationException)

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using BackupFunctions.Cli;
 using BackupFunctions.Cli.Commands;
+using BackupFunctions.Cli.Output;
+
+StartupTrace.Mark("main");
 
 var global = new GlobalOptions();
 var root = new RootCommand("backupctl: PostgreSQL backups to several clouds at once, verified and restorable.");
@@ -18,4 +21,6 @@ root.Subcommands.Add(RetentionCommand.Create(global));
 root.Subcommands.Add(DrCommand.Create(global));
 root.Subcommands.Add(WalCommand.Create(global));
 root.Subcommands.Add(BaseBackupCommand.Create(global));
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+StartupTrace.Mark("command line parsed");
+return await parsed.InvokeAsync();

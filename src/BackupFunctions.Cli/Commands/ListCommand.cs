@@ -16,6 +16,7 @@ public static class ListCommand
         {
             var env = ctx.CreateEnvironment(forBackups: false);
             var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, parse.GetValue(database), ct);
+            StartupTrace.Mark($"catalog read ({catalog.Entries.Count})");
             if (ctx.Output.Json)
             {
                 ctx.Output.WriteJson(new
