@@ -12,7 +12,7 @@ public static class KeyFile
 {
     public sealed record Entry(KeyEncryptionKey Key, DateTimeOffset? CreatedAt, bool Current);
 
-    private sealed class Dto
+    internal sealed class Dto
     {
         [JsonPropertyName("keyId")] public string? KeyId { get; set; }
         [JsonPropertyName("key")] public string? Key { get; set; }
@@ -53,7 +53,7 @@ public static class KeyFile
             Key = key.ToBase64(),
             CreatedAt = DateTimeOffset.UtcNow,
             Current = current,
-        }, new JsonSerializerOptions { WriteIndented = true });
+        }, KeyFileJsonContext.Default.Dto);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -75,7 +75,7 @@ public static class KeyFile
     {
         KeyFilePermissions.EnsurePrivateFile(path);
         Dto? dto;
-        try { dto = JsonSerializer.Deserialize<Dto>(File.ReadAllBytes(path)); }
+        try { dto = JsonSerializer.Deserialize(File.ReadAllBytes(path), KeyFileJsonContext.Default.Dto); }
         catch (JsonException e) { throw new FormatException($"Key file '{path}' is not valid JSON: {e.Message}"); }
         if (dto?.KeyId is not { Length: > 0 } id || dto.Key is not { Length: > 0 } b64)
             throw new FormatException($"Key file '{path}' must hold \"keyId\" and \"key\" (base64 of 32 bytes).");

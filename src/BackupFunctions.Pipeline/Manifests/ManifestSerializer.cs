@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using BackupFunctions.Pipeline.Format;
 
 namespace BackupFunctions.Pipeline.Manifests;
 
@@ -21,22 +23,32 @@ public static class ManifestSerializer
             // NullReferenceException somewhere downstream; a field given twice is ambiguous, so refused.
             RespectNullableAnnotations = true,
             AllowDuplicateProperties = false,
+            // The manifest's metadata is generated (ManifestJsonContext); other records written with these options
+            // (PITR's, PitrJson) are still described by reflection.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(ManifestJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
+        // The manifest's own enums get their converters directly, not made by reflection (MakeGenericType) from the
+        // factory below, which stays for any other enum; the names written are the same.
+        o.Converters.Add(new JsonStringEnumConverter<BackupKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.Converters.Add(new JsonStringEnumConverter<CompressionKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }
 
-    public static string Serialize(BackupManifest manifest) => JsonSerializer.Serialize(Normalize(manifest), Options);
+    // The generated metadata bound to Options, so each call skips the lookup by type.
+    private static readonly JsonTypeInfo<BackupManifest> ManifestInfo = (JsonTypeInfo<BackupManifest>)Options.GetTypeInfo(typeof(BackupManifest));
 
-    public static byte[] SerializeToUtf8Bytes(BackupManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(Normalize(manifest), Options);
+    public static string Serialize(BackupManifest manifest) => JsonSerializer.Serialize(Normalize(manifest), ManifestInfo);
 
-    public static BackupManifest Deserialize(string json) => Check(Parse(() => JsonSerializer.Deserialize<BackupManifest>(json, Options)));
+    public static byte[] SerializeToUtf8Bytes(BackupManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(Normalize(manifest), ManifestInfo);
+
+    public static BackupManifest Deserialize(string json) => Check(Parse(() => JsonSerializer.Deserialize(json, ManifestInfo)));
 
     public static BackupManifest Deserialize(ReadOnlySpan<byte> utf8Json)
     {
         BackupManifest? m;
-        try { m = JsonSerializer.Deserialize<BackupManifest>(utf8Json, Options); }
+        try { m = JsonSerializer.Deserialize(utf8Json, ManifestInfo); }
         catch (JsonException e) { throw new FormatException($"The manifest is not valid: {e.Message}", e); }
         return Check(m);
     }
@@ -44,7 +56,7 @@ public static class ManifestSerializer
     public static async Task<BackupManifest> DeserializeAsync(Stream utf8Json, CancellationToken ct = default)
     {
         BackupManifest? m;
-        try { m = await JsonSerializer.DeserializeAsync<BackupManifest>(utf8Json, Options, ct).ConfigureAwait(false); }
+        try { m = await JsonSerializer.DeserializeAsync(utf8Json, ManifestInfo, ct).ConfigureAwait(false); }
         catch (JsonException e) { throw new FormatException($"The manifest is not valid: {e.Message}", e); }
         return Check(m);
     }
