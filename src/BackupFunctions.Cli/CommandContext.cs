@@ -47,11 +47,12 @@ public sealed class CommandContext(string? configPath, bool json, bool verbose) 
     public BackupEnvironment CreateEnvironment(bool forBackups = true, bool usesStaging = true, IReadOnlyCollection<string>? onlyTargets = null)
     {
         var options = LoadOptions(forBackups);
-        _loggerFactory = LoggerFactory.Create(b => b
+        var minimum = verbose ? LogLevel.Information : LogLevel.Warning;
+        _loggerFactory = new DeferredLoggerFactory(minimum, () => LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
             // Logs go to stderr so stdout carries only the result (table or JSON).
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
+            .SetMinimumLevel(minimum)));
         StartupTrace.Mark("loggers created");
         try
         {
