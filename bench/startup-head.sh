@@ -50,17 +50,18 @@ config "$W/backup.json" "$W/backup-target"
 ID=$("$first" --config "$W/list.json" list --database "$DB" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["backups"][0]["manifest"]["backupId"])')
 
 now() { date +%s.%N; }
-# One run: prints "wall head" (head: seconds to the first client program, or - when none ran).
+# One run: prints "wall head cpu" (head: seconds to the first client program, or - when none ran; cpu: user+sys of
+# backupctl and its children, from /usr/bin/time, which a loaded machine distorts less than wall time).
 run() {
   : >"$W/execs"
   local t0 t1 head
   t0=$(now)
-  "$@" >/dev/null 2>"$W/stderr" || { echo "failed: $*" >&2; cat "$W/stderr" >&2; exit 1; }
+  /usr/bin/time -f '%U %S' -o "$W/cpu" "$@" >/dev/null 2>"$W/stderr" || { echo "failed: $*" >&2; cat "$W/stderr" >&2; exit 1; }
   t1=$(now)
   head=$(awk -v a="$t0" 'NR == 1 { printf "%.3f", $2 - a }' "$W/execs")
-  awk -v a="$t0" -v b="$t1" -v h="${head:--}" 'BEGIN { printf "%.3f %s\n", b - a, h }'
+  awk -v a="$t0" -v b="$t1" -v h="${head:--}" -v c="$(tail -1 "$W/cpu")" 'BEGIN { split(c, p, " "); printf "%.3f %s %.2f\n", b - a, h, p[1] + p[2] }'
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 for dir in "$@"; do "$dir/backupctl" --version >/dev/null; done # warm the page cache
 : >"$W/samples"
@@ -77,13 +78,13 @@ for ((r = 1; r <= RUNS; r++)); do
   done
 done
 cat "$W/samples"
-echo "medians over $RUNS runs (wall s; head s = to the first PostgreSQL client program):"
+echo "medians over $RUNS runs (wall s; head s = to the first PostgreSQL client program; cpu s = user+sys):"
 for dir in "$@"; do
   name=$(basename "$dir")
   for cmd in version list backup restore; do
     grep "^$name $cmd " "$W/samples" >"$W/one" || true
-    printf '%-20s %-8s wall %6.3f  head %6s  load %s\n' "$name" "$cmd" "$(cut -d' ' -f3 "$W/one" | median)" \
-      "$(cut -d' ' -f4 "$W/one" | grep -v -- - | median)" "$(cut -d' ' -f5 "$W/one" | median)"
+    printf '%-20s %-8s wall %6.3f  head %6s  cpu %5.2f  load %s\n' "$name" "$cmd" "$(cut -d' ' -f3 "$W/one" | median)" \
+      "$(cut -d' ' -f4 "$W/one" | { grep -v -- - || true; } | median)" "$(cut -d' ' -f5 "$W/one" | median)" "$(cut -d' ' -f6 "$W/one" | median)"
   done
 done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ${DB}_restored" -c "DROP DATABASE $DB"
