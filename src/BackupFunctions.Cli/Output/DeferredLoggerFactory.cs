@@ -4,7 +4,7 @@ namespace BackupFunctions.Cli.Output;
 
 /// <summary>
 /// The command's logger factory, made only when the first message at or above <paramref name="minimum"/> is logged.
-/// Building the console logging (options, formatters, its writer thread) cost every command about 0.05 s before its
+/// Building the console logging (options, formatters, its writer thread) cost every command about 0.04 s before its
 /// first real work (docs/benchmarks.md, issue 17, session 10), and most commands without -v log nothing at all.
 /// </summary>
 internal sealed class DeferredLoggerFactory(LogLevel minimum, Func<ILoggerFactory> create) : ILoggerFactory

@@ -13,8 +13,8 @@ namespace BackupFunctions.Workflows.Configuration;
 /// </summary>
 /// <remarks>
 /// The product's settings are bound by code the configuration binding generator writes at build time (each call below
-/// names its type), not by reflection: reflection cost every backupctl command about 0.1-0.2 s before its first real
-/// work (docs/benchmarks.md, issue 17, session 10). Only the slow path after a failure, and the host's own small
+/// names its type), not by reflection, which cost every backupctl command ~0.015 CPU s more before its first real work
+/// (docs/benchmarks.md, issue 17, "backupctl's start-up"). Only the slow path after a failure, and the host's own small
 /// sections (<see cref="Bind{T}"/>), still use reflection.
 /// </remarks>
 public static class SettingsBinder
