@@ -139,8 +139,10 @@ public sealed class RestoreRunner(BackupEnvironment env)
                     new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated };
             }
 
-            progress?.Report("comparing row counts");
             var counted = counting is null ? null : await counting.CompleteAsync().ConfigureAwait(false);
+            progress?.Report(counted is { Count: > 0 }
+                ? $"comparing row counts ({counted.Count} tables were counted as their data committed)"
+                : "comparing row counts");
             // One session per restore job: the scans of a freshly restored database are CPU-bound.
             var actual = await new DatabaseInspector(destination).CountRowsAsync(env.Options.Restore.EffectiveJobs, ct, counted).ConfigureAwait(false);
             var mismatches = RowCountComparer.Compare(expected, actual);
