@@ -84,6 +84,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
             // The schema and each table's data from a custom dump while the rest decodes: before the final hash check, so
             // also only into a database this run created (and drops on failure). An existing database is checked whole first.
             OverlapDecode = created,
+            TableDataBytes = manifest.TableDataBytes,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
             DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
