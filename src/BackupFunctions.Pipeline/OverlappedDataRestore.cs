@@ -130,9 +130,25 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 
     private async Task RunAsync(Task schema, CancellationToken ct)
     {
+        var running = new List<Task>();
+        try
+        {
+            await LoadAsync(schema, running, ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Stop the other batches and let them end (each deletes its list file) before the failure is reported.
+            Abort();
+            await Task.WhenAll(running.Select(t => t.ContinueWith(static _ => { }, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task LoadAsync(Task schema, List<Task> running, CancellationToken ct)
+    {
         await schema.WaitAsync(ct).ConfigureAwait(false);
         var pending = new List<DumpDataBlock>();
-        var running = new List<Task>();
         Task<bool>? more = null;
         var decoded = false;
         var expected = ExpectedLargeBlocks();
