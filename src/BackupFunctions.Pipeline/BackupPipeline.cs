@@ -127,6 +127,7 @@ public sealed partial class BackupPipeline(PgToolRunner runner, ILogger<BackupPi
         {
             DumpFormat = scratch is null ? DumpFormats.Custom : DumpFormats.Directory,
             DumpJobs = scratch is null ? 1 : options.DumpJobs,
+            TableDataBytes = counter is CustomDumpRowCounter { Failure: null } custom ? DumpTables.DataBytes(custom) : null,
         };
         LogCompleted(_logger, source.ToString(), result.RawBytes, result.StoredBytes, result.Duration.TotalSeconds, result.ThroughputMBps);
         return result;

@@ -26,6 +26,8 @@ public sealed record BackupResult(
     public string DumpFormat { get; init; } = DumpFormats.Custom;
     /// <summary>pg_dump workers that produced it.</summary>
     public int DumpJobs { get; init; } = 1;
+    /// <summary>Each table's data block size in a one-stream dump, keyed "schema.table"; null when not followed.</summary>
+    public IReadOnlyDictionary<string, long>? TableDataBytes { get; init; }
 
     /// <summary>Plain dump megabytes (10^6) per second of wall time.</summary>
     public double ThroughputMBps => Duration.TotalSeconds > 0 ? RawBytes / 1e6 / Duration.TotalSeconds : 0;

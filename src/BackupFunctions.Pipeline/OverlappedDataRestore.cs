@@ -46,6 +46,7 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 
     private readonly Action<Exception> _onFailure;
     private readonly Action<IReadOnlyList<TableName>>? _tablesLoaded;
+    private readonly IReadOnlyDictionary<string, long>? _expectedBytes;
     private readonly ILogger _logger;
     private Task _loop = Task.CompletedTask;
 
@@ -55,9 +56,11 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     /// told the tables of each batch that committed.
     /// </summary>
     public OverlappedDataRestore(PgToolRunner runner, PgConnectionInfo target, PgClientInstallation client, string stagedPath, int jobs,
-        Action<Exception> onFailure, ILogger logger, CancellationToken ct, Action<IReadOnlyList<TableName>>? tablesLoaded = null)
+        Action<Exception> onFailure, ILogger logger, CancellationToken ct, Action<IReadOnlyList<TableName>>? tablesLoaded = null,
+        IReadOnlyDictionary<string, long>? expectedBytes = null)
     {
         _tablesLoaded = tablesLoaded;
+        _expectedBytes = expectedBytes;
         _logger = logger;
         _runner = runner;
         _target = target;
@@ -127,16 +130,43 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 
     private async Task RunAsync(Task schema, CancellationToken ct)
     {
+        var running = new List<Task>();
+        try
+        {
+            await LoadAsync(schema, running, ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Stop the other batches and let them end (each deletes its list file) before the failure is reported.
+            Abort();
+            await Task.WhenAll(running.Select(t => t.ContinueWith(static _ => { }, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task LoadAsync(Task schema, List<Task> running, CancellationToken ct)
+    {
         await schema.WaitAsync(ct).ConfigureAwait(false);
         var pending = new List<DumpDataBlock>();
-        var running = new List<Task>();
         Task<bool>? more = null;
         var decoded = false;
+        var expected = ExpectedLargeBlocks();
         while (true)
         {
-            while (_ready.Reader.TryRead(out var block)) pending.Add(block);
+            while (_ready.Reader.TryRead(out var block))
+            {
+                pending.Add(block);
+                expected.Remove(block.DumpId);
+            }
 
-            while (running.Count < _jobs && pending.Count > 0) running.Add(RunBatchAsync(TakeBatch(pending), ct));
+            // Slots left free wait for the largest tables still decoding; once the decode ended nothing more comes.
+            var ahead = decoded ? [] : expected.Values.OrderDescending().ToList();
+            for (var waiting = 0; running.Count + waiting < _jobs && pending.Count > 0;)
+            {
+                if (TakeBatch(pending, ahead, waiting) is { } batch) running.Add(RunBatchAsync(batch, ct));
+                else waiting++;
+            }
 
             if (decoded && pending.Count == 0 && running.Count == 0) return;
             if (!decoded) more ??= _ready.Reader.WaitToReadAsync(ct).AsTask();
@@ -150,6 +180,36 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
             running.Remove(first);
             await first.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The manifest's sizes of the tables not decoded yet, by dump id: only those of at least <see cref="MinBatchBytes"/>,
+    /// since only a large table is worth a slot's wait (the TOC is known once the schema was created).
+    /// </summary>
+    private Dictionary<int, long> ExpectedLargeBlocks()
+    {
+        var expected = new Dictionary<int, long>();
+        if (_expectedBytes is null) return expected;
+        foreach (var e in Observer.Toc)
+        {
+            if (e.IsTableData && e.Namespace is not null && e.Tag is not null
+                && _expectedBytes.TryGetValue(new TableName(e.Namespace, e.Tag).Qualified, out var bytes) && bytes >= MinBatchBytes)
+                expected[e.DumpId] = bytes;
+        }
+
+        // Blocks decoded before now are still in the channel; the loop takes them off as it reads them.
+        return expected;
+    }
+
+    /// <summary>
+    /// What a free slot loads: nothing yet (null) when a table still decoding is larger than every decoded one and the
+    /// slots already waiting have not claimed it (<paramref name="ahead"/>, largest first; <paramref name="waiting"/> of
+    /// them are claimed), else <see cref="TakeBatch(List{DumpDataBlock})"/>.
+    /// </summary>
+    internal static List<DumpDataBlock>? TakeBatch(List<DumpDataBlock> pending, IReadOnlyList<long> ahead, int waiting)
+    {
+        if (waiting < ahead.Count && ahead[waiting] > pending.Max(b => b.Length)) return null;
+        return TakeBatch(pending);
     }
 
     /// <summary>

@@ -57,6 +57,11 @@ public sealed record RestoreOptions
     /// so the caller may count them while the rest loads (<see cref="Inspection.LoadedTableCounts"/>).
     /// </summary>
     public Action<IReadOnlyList<Inspection.TableName>>? TablesLoaded { get; init; }
+    /// <summary>
+    /// With <see cref="OverlapDecode"/>: each table's data size from the manifest ("schema.table"), so that a free slot waits
+    /// for a larger table still decoding instead of starting a smaller one (largest first, as <c>pg_restore -j</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? TableDataBytes { get; init; }
     /// <summary>Where the parallel restore writes the plain dump (deleted afterwards); required when <see cref="Jobs"/> &gt; 1.</summary>
     public string? StagingDirectory { get; init; }
     /// <summary>The plain dump's size (the manifest's rawBytes): the parallel restore needs that much free space, else it streams.</summary>

@@ -59,7 +59,8 @@ public sealed partial class RestorePipeline
         var staged = overlap ? new GrowingFile(path) : null;
         // A failed schema or data batch stops the decode at once instead of at its end.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var data = overlap ? new OverlappedDataRestore(runner, RestoreDurability.Deferred(target), client, path, options.Jobs, _ => failFast.Cancel(), _logger, ct, options.TablesLoaded) : null;
+        var data = overlap ? new OverlappedDataRestore(runner, RestoreDurability.Deferred(target), client, path, options.Jobs, _ => failFast.Cancel(), _logger, ct,
+            options.TablesLoaded, options.TableDataBytes) : null;
         PreDataRestore? schema = null;
         try
         {

@@ -34,6 +34,7 @@ public sealed class ManifestSourceGenerationTests
         KeyId = "kek-1",
         DumpFormat = "directory",
         DumpJobs = 4,
+        TableDataBytes = new Dictionary<string, long> { ["a.first"] = 1 << 20 },
         RowCounts = new Dictionary<string, long> { ["z.last"] = 1, ["a.first"] = 9_000_000_000 },
         ArtifactKey = "backups/shop/artifact.bfa",
         Copies = [new TargetCopy("s3", "backups/shop/artifact.bfa", true, new DateTimeOffset(2026, 12, 6, 6, 19, 30, TimeSpan.Zero)), new TargetCopy("local", "k")],

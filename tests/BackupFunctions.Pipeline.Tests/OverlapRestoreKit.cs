@@ -24,6 +24,8 @@ internal static class OverlapRestoreKit
         StagingDirectory = staging,
         PlainBytes = backup.RawBytes,
         OverlapDecode = true,
+        // As RestoreRunner gives them from the manifest: slots may wait for a large table still decoding.
+        TableDataBytes = backup.TableDataBytes,
     };
 
     /// <summary>Sessions on the database besides ours, once a killed client's backend had a moment to notice (up to 30 s; not a timing check).</summary>

@@ -35,4 +35,25 @@ public sealed class OverlappedDataBatchTests
         Assert.Equal(Enumerable.Range(1, 4), OverlappedDataRestore.TakeBatch(pending).Select(b => b.DumpId));
         Assert.Empty(pending);
     }
+
+    [Fact]
+    public void A_free_slot_waits_for_a_larger_table_still_decoding_and_one_slot_per_such_table()
+    {
+        var pending = new List<DumpDataBlock> { Block(1, 0, 51 * MiB), Block(2, 60 * MiB, 37 * MiB) };
+        long[] ahead = [100 * MiB];
+
+        // The first free slot keeps itself for the 100 MiB table; the second, with that one claimed, takes the 51 MiB one.
+        Assert.Null(OverlappedDataRestore.TakeBatch(pending, ahead, waiting: 0));
+        Assert.Equal([1], OverlappedDataRestore.TakeBatch(pending, ahead, waiting: 1)!.Select(b => b.DumpId));
+        Assert.Single(pending);
+    }
+
+    [Fact]
+    public void Nothing_larger_ahead_means_no_wait()
+    {
+        var pending = new List<DumpDataBlock> { Block(1, 0, 120 * MiB), Block(2, 130 * MiB, MiB) };
+
+        Assert.Equal([1], OverlappedDataRestore.TakeBatch(pending, [100 * MiB], waiting: 0)!.Select(b => b.DumpId));
+        Assert.Equal([2], OverlappedDataRestore.TakeBatch(pending, [], waiting: 0)!.Select(b => b.DumpId));
+    }
 }

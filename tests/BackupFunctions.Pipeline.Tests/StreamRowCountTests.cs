@@ -134,6 +134,19 @@ public sealed class StreamRowCountTests : IAsyncLifetime
         counter.Complete();
         Assert.Null(counter.Failure);
         Assert.Equal(backup.RowCounts.OrderBy(p => p.Key), _tables!.Resolve(counter)!.OrderBy(p => p.Key));
+        if (counter is CustomDumpRowCounter custom)
+        {
+            // Each table's block size, for the restore's largest-first order: the same when the bytes come in pieces, at
+            // least a byte per row, and together less than the whole dump (which also holds the header and TOC).
+            Assert.Equal(backup.TableDataBytes!.OrderBy(p => p.Key), DumpTables.DataBytes(custom).OrderBy(p => p.Key));
+            Assert.All(backup.TableDataBytes, p => Assert.True(p.Value > backup.RowCounts.GetValueOrDefault(p.Key), p.Key));
+            Assert.True(backup.TableDataBytes.Values.Sum() < backup.RawBytes);
+            Assert.Equal("edge.big", backup.TableDataBytes.MaxBy(p => p.Value).Key);
+        }
+        else
+        {
+            Assert.Null(backup.TableDataBytes);
+        }
 
         await using var restored = await TempDatabase.CreateAsync("rowcount_r");
         artifact.Position = 0;

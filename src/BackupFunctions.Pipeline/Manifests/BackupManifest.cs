@@ -46,6 +46,12 @@ public sealed record BackupManifest
     /// <summary>pg_dump workers of a parallel dump (absent for one stream).</summary>
     public int? DumpJobs { get; init; }
 
+    /// <summary>
+    /// Each table's data size in a one-stream dump, keyed "schema.table" (absent in older manifests and for parallel
+    /// dumps): a restore starts the largest table first, before it has decoded it, as <c>pg_restore -j</c> does.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? TableDataBytes { get; init; }
+
     /// <summary>Exact row count per table, keyed "schema.table".</summary>
     public IReadOnlyDictionary<string, long> RowCounts { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 

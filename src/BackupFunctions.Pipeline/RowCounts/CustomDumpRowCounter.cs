@@ -22,6 +22,7 @@ public sealed class CustomDumpRowCounter(Action<DumpDataBlock>? tableDataEnded =
 
     private readonly ArrayBufferWriter<byte> _toc = new(64 << 10);
     private readonly Dictionary<int, long> _rows = [];
+    private readonly Dictionary<int, long> _blockBytes = [];
     private readonly HashSet<int> _copyIds = [];
     private readonly byte[] _field = new byte[16];
     private State _state = State.Toc;
@@ -42,6 +43,9 @@ public sealed class CustomDumpRowCounter(Action<DumpDataBlock>? tableDataEnded =
 
     public IReadOnlyDictionary<int, long> RowsByDumpId => _rows;
 
+    /// <summary>Each table data block's size in the dump, by dump id (a restore loads the largest first).</summary>
+    public IReadOnlyDictionary<int, long> BlockBytesByDumpId => _blockBytes;
+
     /// <summary>Where the data area starts: the header and TOC are the bytes before it (0 until the TOC was read).</summary>
     public long DataStart { get; private set; }
 
@@ -57,6 +61,7 @@ public sealed class CustomDumpRowCounter(Action<DumpDataBlock>? tableDataEnded =
                 bytes = rest;
                 if (!_blockEnded) continue;
                 _blockEnded = false;
+                _blockBytes[_dumpId] = _position - _blockStart;
                 tableDataEnded?.Invoke(new DumpDataBlock(_dumpId, _blockStart, _position));
             }
         }

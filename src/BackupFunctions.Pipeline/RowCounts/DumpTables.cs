@@ -48,6 +48,22 @@ public sealed class DumpTables
     }
 
     /// <summary>
+    /// Each table's own data block size in a custom-format dump, keyed "schema.table" (tables without a block are absent):
+    /// recorded in the manifest so that a restore can start the largest table first before it has decoded it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> DataBytes(CustomDumpRowCounter counter)
+    {
+        var bytes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in counter.Toc)
+        {
+            if (entry.IsTableData && entry.Namespace is not null && entry.Tag is not null && counter.BlockBytesByDumpId.TryGetValue(entry.DumpId, out var n))
+                bytes[new TableName(entry.Namespace, entry.Tag).Qualified] = n;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
     /// Row counts keyed "schema.table" for every table, from the rows the dump held for each table's data entry: a table
     /// gets its own rows plus its descendants'; a table whose data was not dumped gets 0, as a restore of this dump has.
     /// Null when some table's data is not COPY text (<c>--inserts</c>): its lines are not its rows.

@@ -33,6 +33,7 @@ public static class ManifestBuilder
             // Absent for the default, so manifests of one-stream backups read as they always did.
             DumpFormat = r.DumpFormat == DumpFormats.Custom ? null : r.DumpFormat,
             DumpJobs = r.DumpFormat == DumpFormats.Custom ? null : r.DumpJobs,
+            TableDataBytes = r.TableDataBytes is null ? null : new SortedDictionary<string, long>(r.TableDataBytes.ToDictionary(), StringComparer.Ordinal),
             RowCounts = r.RowCounts is null
                 ? new SortedDictionary<string, long>(StringComparer.Ordinal)
                 : new SortedDictionary<string, long>(r.RowCounts.ToDictionary(), StringComparer.Ordinal),

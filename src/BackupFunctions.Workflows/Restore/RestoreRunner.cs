@@ -84,6 +84,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
             // The schema and each table's data from a custom dump while the rest decodes: before the final hash check, so
             // also only into a database this run created (and drops on failure). An existing database is checked whole first.
             OverlapDecode = created,
+            TableDataBytes = manifest.TableDataBytes,
             StagingDirectory = env.Options.StagingDirectory,
             PlainBytes = manifest.RawBytes > 0 ? manifest.RawBytes : null,
             DumpFormat = manifest.DumpFormat ?? DumpFormats.Custom,
@@ -139,8 +140,10 @@ public sealed class RestoreRunner(BackupEnvironment env)
                     new Dictionary<string, long>(), [], [], sw.Elapsed, error) { RolesCreated = roles.Created, RolesNotCreated = roles.NotCreated };
             }
 
-            progress?.Report("comparing row counts");
             var counted = counting is null ? null : await counting.CompleteAsync().ConfigureAwait(false);
+            progress?.Report(counted is { Count: > 0 }
+                ? $"comparing row counts ({counted.Count} tables were counted as their data committed)"
+                : "comparing row counts");
             // One session per restore job: the scans of a freshly restored database are CPU-bound.
             var actual = await new DatabaseInspector(destination).CountRowsAsync(env.Options.Restore.EffectiveJobs, ct, counted).ConfigureAwait(false);
             var mismatches = RowCountComparer.Compare(expected, actual);

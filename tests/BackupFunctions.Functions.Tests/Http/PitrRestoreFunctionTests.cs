@@ -1,8 +1,12 @@
+using System.Net;
 using System.Reflection;
+using System.Text.Json;
+using BackupFunctions.Functions.Tests.Support;
 using BackupFunctions.Functions.Http;
 using BackupFunctions.Workflows;
 using BackupFunctions.Workflows.Orchestrations;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupFunctions.Functions.Tests.Http;
 
@@ -17,6 +21,19 @@ public sealed class PitrRestoreFunctionTests
         Assert.Equal(501, problem.Status);
         Assert.Contains("self-hosted host", problem.Detail);
         Assert.Contains("backupctl restore --pitr", problem.Detail);
+    }
+
+    [Fact]
+    public async Task The_route_answers_that_problem_as_problem_json()
+    {
+        var context = new FakeFunctionContext("StartPitrRestore", new ServiceCollection().BuildServiceProvider(), new Dictionary<string, object?>());
+        var request = new FakeHttpRequestData(context, "POST", "http://localhost/api/restores/pitr", """{"targetTime":"2026-12-01T00:00:00Z"}""");
+
+        var response = (FakeHttpResponseData)await PitrRestoreFunction.StartPitrRestore(request);
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Header("Content-Type"));
+        Assert.Equal(PitrRestoreFunction.Detail, JsonDocument.Parse(response.BodyText()).RootElement.GetProperty("detail").GetString());
     }
 
     [Fact]

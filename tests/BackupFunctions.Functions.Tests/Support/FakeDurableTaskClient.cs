@@ -17,6 +17,12 @@ internal sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
 
     public bool FailureCreatesInstance { get; set; }
 
+    /// <summary>What every known instance reports (the admission tests need runs that are still going).</summary>
+    public OrchestrationRuntimeStatus Status { get; set; } = OrchestrationRuntimeStatus.Completed;
+
+    /// <summary>Instances that report another status than <see cref="Status"/>.</summary>
+    public Dictionary<string, OrchestrationRuntimeStatus> StatusOf { get; } = new(StringComparer.Ordinal);
+
     public override Task<string> ScheduleNewOrchestrationInstanceAsync(
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
@@ -39,7 +45,7 @@ internal sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
 
     public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
         Task.FromResult(Instances.TryGetValue(instanceId, out var instance)
-            ? new OrchestrationMetadata(instance.Name, instanceId) { RuntimeStatus = OrchestrationRuntimeStatus.Completed }
+            ? new OrchestrationMetadata(instance.Name, instanceId) { RuntimeStatus = StatusOf.GetValueOrDefault(instanceId, Status) }
             : null);
 
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>

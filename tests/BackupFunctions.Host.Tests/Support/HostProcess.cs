@@ -120,6 +120,11 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // The shipped host turns tiered compilation off (BackupFunctions.Host.csproj: less resident JIT code in a host
+        // that runs for weeks), so every method it runs is compiled fully optimised first. A test's host lives for seconds
+        // and runs most of its code once; quick tier-0 code is what it needs, and the suite starts many of them on a
+        // 2-core CI machine (docs/testing.md, "CI time"). The environment variable outranks the runtimeconfig.json setting.
+        start.Environment["DOTNET_TieredCompilation"] = "1";
         return start;
     }
 
