@@ -339,7 +339,7 @@ ROWS=(
   "dump_gzip_openssl|\`pg_dump -Fc \\| gzip \\| openssl enc -aes-256-cbc > file\`"
   "pgbackrest_full|pgBackRest 2.45 full backup (zst, aes-256-cbc, process-max=2; physical, whole cluster)"
   "dump_fd_j|\`pg_dump -Fd -Z0 -j $(nproc) -f dir\` (the parallel floor; not a single stream)"
-  "ours_local|\`backupctl backup --targets local\` (default \`Dump:Jobs\`: \`pg_dump -Fd -j\` one per core, at most 4)"
+  "ours_local|\`backupctl backup --targets local\` (default \`Dump:Jobs\`: \`pg_dump -Fd -j\` one per core, at most 4, from 4 cores; one stream below)"
   "ours_local_1job|\`backupctl backup --targets local\` with \`Dump:Jobs\` 1 (one \`pg_dump -Fc\` stream)"
   "ours_3targets|\`backupctl backup\` to local + S3 + Azure"
   "ours_host|host orchestration (POST /api/backups + follow), all targets; RSS = host VmHWM"
