@@ -237,9 +237,11 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     {
         var prefix = await PrefixAsync(ct).ConfigureAwait(false);
         var list = $"{_path}.data-{Interlocked.Increment(ref _batches)}.list";
-        await File.WriteAllLinesAsync(list, batch.Select(b => b.DumpId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
         try
         {
+            // Not cancellable: a write cancelled half-way would leave the file behind before the finally could see it.
+            await File.WriteAllLinesAsync(list, batch.Select(b => b.DumpId.ToString(CultureInfo.InvariantCulture)), CancellationToken.None)
+                .ConfigureAwait(false);
             // One transaction per batch: one commit for its tables instead of one each.
             string[] args = ["--section=data", "--exit-on-error", "--single-transaction", "--use-list=" + list];
             var started = Stopwatch.GetTimestamp();
