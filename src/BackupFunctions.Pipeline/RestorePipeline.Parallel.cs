@@ -149,7 +149,8 @@ public sealed partial class RestorePipeline
         {
             // Only what the overlap did not load: pg_restore -L restores the listed entries, in the sections asked for.
             list = path + ".rest.list";
-            await File.WriteAllLinesAsync(list, remaining.Select(id => id.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
+            // Not cancellable: the finally below deletes it only once this method gets there.
+            await File.WriteAllLinesAsync(list, remaining.Select(id => id.ToString(CultureInfo.InvariantCulture)), CancellationToken.None).ConfigureAwait(false);
             args.Add("--use-list=" + list);
         }
         if (options.ExitOnError) args.Add("--exit-on-error");
