@@ -212,12 +212,12 @@ public sealed class RetentionRunTests : IAsyncLifetime
     public async Task A_restore_holds_its_lease_while_it_reads_and_releases_it_after_and_a_lease_that_cannot_be_taken_does_not_stop_it()
     {
         var old = await BackupAsync(10);
-        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var logger = NoLog;
 
         var during = await RestoreLease.HoldingAsync(_ledger, old.BackupId, "restore-1", TimeSpan.FromHours(1), logger,
             async () => await _ledger.ActiveLeasesAsync(), default);
         var after = await _ledger.ActiveLeasesAsync();
-        var broken = new PostgresRetentionLedger(Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=2"), "bf_catalog", new PostgresBackupCatalog("Host=127.0.0.1;Port=1;Timeout=2"));
+        var broken = UnreachableLedger();
         var ran = await RestoreLease.HoldingAsync(broken, old.BackupId, "restore-2", TimeSpan.FromHours(1), logger, () => Task.FromResult(true), default);
 
         Assert.True(during.ContainsKey(old.BackupId));
@@ -229,7 +229,7 @@ public sealed class RetentionRunTests : IAsyncLifetime
     public async Task A_lease_taken_beside_the_preparation_is_held_once_the_work_waits_for_it_and_a_failed_one_still_lets_it_read()
     {
         var old = await BackupAsync(10);
-        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var logger = NoLog;
 
         var during = await RestoreLease.HoldingAsync(_ledger, old.BackupId, "restore-3", TimeSpan.FromHours(1), logger, async taken =>
         {
@@ -237,7 +237,7 @@ public sealed class RetentionRunTests : IAsyncLifetime
             return await _ledger.ActiveLeasesAsync();
         }, default);
         var after = await _ledger.ActiveLeasesAsync();
-        var broken = new PostgresRetentionLedger(Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=2"), "bf_catalog", new PostgresBackupCatalog("Host=127.0.0.1;Port=1;Timeout=2"));
+        var broken = UnreachableLedger();
         var readAnyway = await RestoreLease.HoldingAsync(broken, old.BackupId, "restore-4", TimeSpan.FromHours(1), logger, async taken =>
         {
             await taken;
@@ -253,11 +253,17 @@ public sealed class RetentionRunTests : IAsyncLifetime
     public async Task Work_that_fails_before_the_lease_is_taken_still_releases_it()
     {
         var old = await BackupAsync(10);
-        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var logger = NoLog;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => RestoreLease.HoldingAsync<int>(_ledger, old.BackupId, "restore-5",
             TimeSpan.FromHours(1), logger, _ => throw new InvalidOperationException("the destination is unreachable"), default));
 
         Assert.False((await _ledger.ActiveLeasesAsync()).ContainsKey(old.BackupId));
     }
+
+    private static Microsoft.Extensions.Logging.ILogger NoLog => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>A ledger whose control database cannot be reached: a lease on it cannot be taken.</summary>
+    private static PostgresRetentionLedger UnreachableLedger() =>
+        new PostgresRetentionLedger(Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=2"), "bf_catalog", new PostgresBackupCatalog("Host=127.0.0.1;Port=1;Timeout=2"));
 }
