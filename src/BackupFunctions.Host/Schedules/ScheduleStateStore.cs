@@ -1,3 +1,4 @@
+using BackupFunctions.Workflows.Catalog.Postgres;
 using BackupFunctions.Workflows.Configuration;
 using Npgsql;
 
@@ -63,8 +64,7 @@ public sealed class ScheduleStateStore(BackupFunctionsOptions options)
         await conn.OpenAsync(ct);
         if (!_ready)
         {
-            await using var ddl = new NpgsqlCommand(
-                $"""
+            await ControlSchemaDdl.ApplyAsync(conn, options.Control.CatalogSchema, $"""
                 CREATE SCHEMA IF NOT EXISTS "{options.Control.CatalogSchema.Replace("\"", "\"\"")}";
                 CREATE TABLE IF NOT EXISTS {_table} (
                   schedule text NOT NULL,
@@ -75,16 +75,7 @@ public sealed class ScheduleStateStore(BackupFunctionsOptions options)
                   claimed_at timestamptz NOT NULL DEFAULT now(),
                   started_at timestamptz,
                   PRIMARY KEY (schedule, due_at, unit));
-                """, conn);
-            try
-            {
-                await ddl.ExecuteNonQueryAsync(ct);
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
-            {
-                // Two hosts creating the table at once: the other one won, which is all we need.
-            }
-
+                """, ct);
             _ready = true;
         }
 

@@ -1,3 +1,4 @@
+using BackupFunctions.Workflows.Catalog.Postgres;
 using Npgsql;
 
 namespace BackupFunctions.Workflows.Admission;
@@ -121,10 +122,7 @@ public sealed class AdmissionStore(NpgsqlDataSource db, string schema, Admission
         var conn = await db.OpenConnectionAsync(ct);
         if (!_ready)
         {
-            // Under a lock of its own: concurrent CREATE ... IF NOT EXISTS from several hosts can still collide.
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await ExecAsync(conn, tx, "SELECT pg_advisory_xact_lock(hashtextextended('bf-admission-ddl', 0))", ct);
-            await ExecAsync(conn, tx, $"""
+            await ControlSchemaDdl.ApplyAsync(conn, schema, $"""
                 CREATE SCHEMA IF NOT EXISTS {_schema};
                 CREATE TABLE IF NOT EXISTS {_table} (
                     instance_id    text PRIMARY KEY,
@@ -135,7 +133,6 @@ public sealed class AdmissionStore(NpgsqlDataSource db, string schema, Admission
                     expires_at     timestamptz NOT NULL);
                 CREATE INDEX IF NOT EXISTS admissions_database ON {_table} (database_name, expires_at);
                 """, ct);
-            await tx.CommitAsync(ct);
             _ready = true;
         }
 

@@ -48,10 +48,7 @@ public sealed partial class PostgresBackupCatalog : IBackupCatalog
             }
 
             await using var conn = await _db.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await Exec(conn, tx, $"SELECT pg_advisory_xact_lock(hashtext('{_s}'))", ct);
-            await Exec(conn, tx, CatalogSchema.Ddl(_s), ct);
-            await tx.CommitAsync(ct);
+            await ControlSchemaDdl.ApplyAsync(conn, _s, CatalogSchema.Ddl(_s), ct);
             _schemaReady = true;
         }
         finally
