@@ -12,18 +12,20 @@ namespace BackupFunctions.Pipeline;
 
 /// <summary>
 /// Loads each table's data from a custom-format dump while the rest of the artifact still decodes into its staging file:
-/// as soon as a table's block is in the file (and the schema exists), a <c>pg_restore --section=data -L</c> is fed, on
-/// its stdin, the archive's header and TOC followed by exactly the blocks of its batch, so it never scans the file for
-/// them (a pipe-written archive has no data offsets, and with <c>-Z0</c> every row is a chunk of its own to skip).
-/// Up to <c>jobs</c> batches run at a time (<see cref="TakeBatch"/> picks what a free one loads).
+/// as soon as a table's block is in the file (and the schema exists), a <c>pg_restore -L</c> is fed, on its stdin, the
+/// archive's header and TOC followed by exactly the blocks of its batch, so it never scans the file for them (a
+/// pipe-written archive has no data offsets, and with <c>-Z0</c> every row is a chunk of its own to skip). Its list
+/// names the batch's data and then those tables' own indexes and constraints (<see cref="TablePostData"/>), built in
+/// the same transaction while other batches load. Up to <c>jobs</c> batches run at a time (<see cref="TakeBatch"/>
+/// picks what a free one loads).
 /// </summary>
 /// <remarks>
 /// Like <see cref="PreDataRestore"/> this runs before the artifact's whole-object hashes are checked: every byte has
 /// passed its chunk's authentication, but the archive may still prove truncated or not the one the manifest names, so
 /// it is only for a database the caller created and drops when the restore fails. Only COPY data that the row counter
 /// follows is loaded early; anything else (sequence values, large objects, INSERT-style data) is left to the final
-/// <c>pg_restore -j</c>, which also runs the post-data section once every batch here has finished (foreign keys
-/// must not be checked against half-loaded tables).
+/// <c>pg_restore -j</c>, which also runs the rest of the post-data section once every batch here has finished
+/// (foreign keys must not be checked against half-loaded tables).
 /// </remarks>
 internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 {
@@ -40,6 +42,8 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<PgToolProcess> _running = [];
     private readonly HashSet<int> _restored = [];
+    private readonly HashSet<int> _builtAfterData = [];
+    private Dictionary<int, List<int>>? _postData;
     private byte[]? _prefix;
     private int _batches;
     private long _restoredBytes;
@@ -95,6 +99,12 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     /// <summary>Tables whose data was loaded here, by dump id (final once <see cref="FinishAsync"/> returned).</summary>
     public IReadOnlyCollection<int> Restored => _restored;
 
+    /// <summary>
+    /// Every TOC entry restored here, by dump id: the data above and the indexes and constraints built after it
+    /// (<see cref="TablePostData"/>); what the final <c>pg_restore -j</c> must leave out.
+    /// </summary>
+    public IReadOnlySet<int> Done => _restored.Union(_builtAfterData).ToHashSet();
+
     public long RestoredBytes => _restoredBytes;
 
     /// <summary>
@@ -148,6 +158,7 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     private async Task LoadAsync(Task schema, List<Task> running, CancellationToken ct)
     {
         await schema.WaitAsync(ct).ConfigureAwait(false);
+        _postData = TablePostData.Map(Observer.Toc);
         var pending = new List<DumpDataBlock>();
         Task<bool>? more = null;
         var decoded = false;
@@ -237,13 +248,16 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     {
         var prefix = await PrefixAsync(ct).ConfigureAwait(false);
         var list = $"{_path}.data-{Interlocked.Increment(ref _batches)}.list";
+        // After the data, in the same transaction, each table's own indexes and constraints: pg_restore -L restores in the
+        // list's order, and they need nothing from the pipe, so the data blocks stay the only thing fed, in file order.
+        var after = batch.SelectMany(b => _postData?.GetValueOrDefault(b.DumpId) ?? []).ToList();
         try
         {
             // Not cancellable: a write cancelled half-way would leave the file behind before the finally could see it.
-            await File.WriteAllLinesAsync(list, batch.Select(b => b.DumpId.ToString(CultureInfo.InvariantCulture)), CancellationToken.None)
-                .ConfigureAwait(false);
-            // One transaction per batch: one commit for its tables instead of one each.
-            string[] args = ["--section=data", "--exit-on-error", "--single-transaction", "--use-list=" + list];
+            await File.WriteAllLinesAsync(list, batch.Select(b => b.DumpId).Concat(after).Select(id => id.ToString(CultureInfo.InvariantCulture)),
+                CancellationToken.None).ConfigureAwait(false);
+            // One transaction per batch: one commit for its tables instead of one each. The list alone says what is restored.
+            string[] args = ["--exit-on-error", "--single-transaction", "--use-list=" + list];
             var started = Stopwatch.GetTimestamp();
             await using var process = _runner.Start(PgTool.PgRestore, _target, args, openStdin: true, client: _client);
             lock (_gate) _running.Add(process);
@@ -266,10 +280,11 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
             {
                 lock (_gate) _running.Remove(process);
             }
-            LogBatch(_logger, _target.ToString(), batch.Count, batch.Sum(b => b.Length), Stopwatch.GetElapsedTime(started).TotalSeconds);
+            LogBatch(_logger, _target.ToString(), batch.Count, batch.Sum(b => b.Length), after.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
             lock (_gate)
             {
                 foreach (var b in batch) _restored.Add(b.DumpId);
+                _builtAfterData.UnionWith(after);
                 _restoredBytes += batch.Sum(b => b.Length);
             }
 
@@ -334,6 +349,6 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(EventId = 4315, Level = LogLevel.Information, Message = "Restore into {Database}: loaded {Tables} tables ({Bytes} bytes of the dump) in {Seconds:F2} s while the artifact decodes")]
-    private static partial void LogBatch(ILogger logger, string database, int tables, long bytes, double seconds);
+    [LoggerMessage(EventId = 4315, Level = LogLevel.Information, Message = "Restore into {Database}: loaded {Tables} tables ({Bytes} bytes of the dump) and built {IndexesAndConstraints} of their indexes and constraints in {Seconds:F2} s")]
+    private static partial void LogBatch(ILogger logger, string database, int tables, long bytes, int indexesAndConstraints, double seconds);
 }

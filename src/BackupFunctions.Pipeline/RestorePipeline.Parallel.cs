@@ -124,7 +124,7 @@ public sealed partial class RestorePipeline
     private static IReadOnlyList<int>? Remaining(OverlappedDataRestore data)
     {
         if (data.Restored.Count == 0) return null;
-        var done = data.Restored.ToHashSet();
+        var done = data.Done;
         return [.. data.Observer.Toc.Select(e => e.DumpId).Where(id => !done.Contains(id))];
     }
 

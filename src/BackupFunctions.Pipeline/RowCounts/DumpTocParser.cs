@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 using BackupFunctions.Pipeline.Archive;
 
@@ -51,7 +52,7 @@ public static class DumpTocParser
                 r.Str(); // catalog oid
                 var tag = r.Str();
                 var desc = r.Str();
-                r.Int(); // section
+                var section = (int)r.Int();
                 r.Str(); // defn
                 r.Str(); // dropStmt
                 var copyStmt = r.Str();
@@ -61,10 +62,14 @@ public static class DumpTocParser
                 if (vmin >= 16) r.Int(); // relkind
                 r.Str(); // owner
                 r.Str(); // the old WITH OIDS flag
-                while (r.Str() is not null) { } // dependencies
+                var dependencies = new List<int>();
+                while (r.Str() is { } dependency)
+                {
+                    if (int.TryParse(dependency, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) dependencies.Add(id);
+                }
                 if (format == ArchCustom) r.Skip(1 + offSize);
                 else r.Str(); // the entry's file name
-                entries.Add(new DumpTocEntry(dumpId, desc, ns, tag, !string.IsNullOrEmpty(copyStmt)));
+                entries.Add(new DumpTocEntry(dumpId, desc, ns, tag, !string.IsNullOrEmpty(copyStmt)) { Section = section, Dependencies = dependencies });
             }
             return (entries, r.Position);
         }
