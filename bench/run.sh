@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Backup and restore vs pg_dump and pgBackRest (issue 6's harness).
 #
-#   bench/run.sh [--size small|default|large] [--repeat N] [--only DBNAME] [--no-docs]
+#   bench/run.sh [--size small|default|large] [--repeat N] [--only DBNAME] [--no-docs] [--load-only]
 #
 # --repeat N runs every measurement N times and keeps the fastest (the machine is shared; 1 by default).
+# --load-only creates and loads the size's clusters that are not loaded yet, then stops: e.g. bench_10gb for
+# bench/host-memory.sh, without the hour of measurements at that size.
 #
 # small: about 100 MB and 300 MB databases (quick validation); default: about 1 GB and 5 GB; large: about 10 GB.
 # Each database lives alone in a throwaway PostgreSQL 15 cluster that this script initdb's under
@@ -25,13 +27,15 @@ SIZE=small
 WRITE_DOCS=1
 REPEAT=1
 ONLY=
+LOAD_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --no-docs) WRITE_DOCS=0; shift ;;
-    *) echo "usage: bench/run.sh [--size small|default|large] [--repeat N (fastest of N)] [--only DBNAME] [--no-docs]" >&2; exit 2 ;;
+    --load-only) LOAD_ONLY=1; shift ;;
+    *) echo "usage: bench/run.sh [--size small|default|large] [--repeat N (fastest of N)] [--only DBNAME] [--no-docs] [--load-only]" >&2; exit 2 ;;
   esac
 done
 # name:pgbench-scale:mixed-scale (mixed-schema.sql's scale is about 1 MB on disk per unit; pgbench about 15 MB per unit)
@@ -327,9 +331,10 @@ for spec in "${DBS[@]}"; do
   NAMES+=("$name")
   CUR=$name
   start_cluster "$name" "$s_pgbench" "$s_mixed"
-  bench_db "$name"
+  [ "$LOAD_ONLY" = 1 ] || bench_db "$name"
   stop_cluster
 done
+if [ "$LOAD_ONLY" = 1 ]; then echo "loaded: ${NAMES[*]} (clusters under $CL)"; exit 0; fi
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the table -------------------------------------------------------------------------------
