@@ -15,8 +15,8 @@ namespace BackupFunctions.Pipeline;
 /// as soon as a table's block is in the file (and the schema exists), a <c>pg_restore -L</c> is fed, on its stdin, the
 /// archive's header and TOC followed by exactly the blocks of its batch, so it never scans the file for them (a
 /// pipe-written archive has no data offsets, and with <c>-Z0</c> every row is a chunk of its own to skip). Its list
-/// names the batch's data and then its small tables' own indexes and constraints (<see cref="TablePostData"/>), built
-/// in the same transaction while other batches load. Up to <c>jobs</c> batches run at a time (<see cref="TakeBatch"/>
+/// names the batch's data and then those tables' own indexes and constraints (<see cref="TablePostData"/>), built in
+/// the same transaction while other batches load. Up to <c>jobs</c> batches run at a time (<see cref="TakeBatch"/>
 /// picks what a free one loads).
 /// </summary>
 /// <remarks>
@@ -248,9 +248,9 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     {
         var prefix = await PrefixAsync(ct).ConfigureAwait(false);
         var list = $"{_path}.data-{Interlocked.Increment(ref _batches)}.list";
-        // After the data, in the same transaction, each small table's own indexes and constraints: pg_restore -L restores
-        // in the list's order, and they need nothing from the pipe, so the data blocks stay the only thing fed, in file order.
-        var after = TablePostData.After(batch, _postData, MinBatchBytes);
+        // After the data, in the same transaction, each table's own indexes and constraints: pg_restore -L restores in the
+        // list's order, and they need nothing from the pipe, so the data blocks stay the only thing fed, in file order.
+        var after = batch.SelectMany(b => _postData?.GetValueOrDefault(b.DumpId) ?? []).ToList();
         try
         {
             // Not cancellable: a write cancelled half-way would leave the file behind before the finally could see it.

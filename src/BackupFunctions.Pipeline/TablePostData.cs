@@ -5,10 +5,7 @@ namespace BackupFunctions.Pipeline;
 /// <summary>
 /// The post-data entries that belong to one table alone and may be built as soon as its data committed: its indexes,
 /// primary key, unique, exclusion and separately dumped check constraints. pg_restore -j builds them that way, beside
-/// other tables' data. Only small tables' are built in their batch (<see cref="After"/>): a schema of many small tables
-/// has hundreds of such statements, each a round trip and a commit, which left the final <c>pg_restore -j</c> a second
-/// of them after all data at 300 MB; a large table's index builds are CPU, and stay in that final run, where
-/// PostgreSQL may give a build parallel workers.
+/// other tables' data; leaving them all to the end left a restore's last second to index builds on a quiet machine.
 /// </summary>
 /// <remarks>
 /// An entry qualifies only when every table it depends on is that one table and everything else it depends on is in
@@ -19,13 +16,6 @@ namespace BackupFunctions.Pipeline;
 internal static class TablePostData
 {
     private static readonly HashSet<string> PerTable = ["INDEX", "CONSTRAINT", "CHECK CONSTRAINT"];
-
-    /// <summary>
-    /// What a batch builds after its data: the entries of <paramref name="map"/> for its blocks under
-    /// <paramref name="maxTableBytes"/>, in the batch's order.
-    /// </summary>
-    public static List<int> After(IEnumerable<DumpDataBlock> batch, IReadOnlyDictionary<int, List<int>>? map, long maxTableBytes) =>
-        map is null ? [] : [.. batch.Where(b => b.Length < maxTableBytes).SelectMany(b => map.GetValueOrDefault(b.DumpId) ?? [])];
 
     /// <summary>For each TABLE DATA entry's dump id, the post-data entries to build after it, in TOC order.</summary>
     public static Dictionary<int, List<int>> Map(IReadOnlyList<DumpTocEntry> toc)

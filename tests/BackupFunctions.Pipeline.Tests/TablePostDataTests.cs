@@ -83,16 +83,6 @@ public sealed class TablePostDataTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_batch_builds_only_its_small_tables_own_entries_in_its_order_and_a_large_tables_wait_for_the_final_run()
-    {
-        var map = new Dictionary<int, List<int>> { [10] = [101, 102], [20] = [201], [30] = [301] };
-        DumpDataBlock[] batch = [new(20, 0, 100), new(30, 100, 100 + OverlappedDataRestore.MinBatchBytes), new(10, 200, 300), new(40, 300, 400)];
-
-        Assert.Equal([201, 101, 102], TablePostData.After(batch, map, OverlappedDataRestore.MinBatchBytes));
-        Assert.Empty(TablePostData.After(batch, null, OverlappedDataRestore.MinBatchBytes));
-    }
-
-    [Fact]
     public async Task An_overlapped_restore_that_builds_them_after_each_tables_data_equals_the_source()
     {
         var (backup, artifact) = await OverlapRestoreKit.BackupAsync(Ring, _source.Name);
