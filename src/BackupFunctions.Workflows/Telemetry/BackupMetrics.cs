@@ -106,6 +106,9 @@ public sealed class BackupMetrics : IDisposable
         _catalog = snapshot;
     }
 
+    /// <summary>Whether the catalog was read at least once: before that the catalog gauges report nothing.</summary>
+    internal bool HasCatalogSnapshot => _catalog is not null;
+
     private IEnumerable<Measurement<double>> ObserveLastSuccess() =>
         _lastSuccess.Select(p => new Measurement<double>(p.Value.ToUnixTimeMilliseconds() / 1000.0,
             new KeyValuePair<string, object?>("database", p.Key.Database), new KeyValuePair<string, object?>("kind", p.Key.Kind)));

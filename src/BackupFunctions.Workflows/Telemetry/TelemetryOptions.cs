@@ -19,4 +19,10 @@ public sealed class TelemetryOptions
 
     /// <summary>How often the gauges re-read the catalog (last success per database, open alerts, score).</summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After a read of the catalog failed, the first wait before trying again (doubling, four tries), so gauges a failed
+    /// read left empty or stale come back within seconds rather than at the next <see cref="CatalogRefreshInterval"/>.
+    /// </summary>
+    public TimeSpan CatalogRefreshRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
