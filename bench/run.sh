@@ -18,7 +18,8 @@
 # single process among the command and the children it waited for, not their sum). The host's
 # peak RSS is its VmHWM from /proc/<pid>/status (the host process only; pg_dump is a child).
 # The table gives ratios against `pg_dump -Fc -Z0 > /dev/null` and is written into the
-# "## Backup and restore vs pg_dump and pgBackRest" section of docs/benchmarks.md.
+# "## Backup and restore vs pg_dump and pgBackRest" section of docs/benchmarks.md (--size default; the other sizes
+# write a section of their own, so a quick small run never replaces the acceptance sizes' figures).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -452,7 +453,12 @@ echo "$PGBR_LINE"
 
 if [ "$WRITE_DOCS" = 1 ]; then
   DOC="$ROOT/docs/benchmarks.md"
-  SECTION="## Backup and restore vs pg_dump and pgBackRest"
+  # One section per size: a quick --size small run must not replace the acceptance sizes' figures.
+  case "$SIZE" in
+    default) SECTION="## Backup and restore vs pg_dump and pgBackRest" ;;
+    small) SECTION="## Backup and restore vs pg_dump and pgBackRest: small sizes (validation)" ;;
+    *) SECTION="## Backup and restore vs pg_dump and pgBackRest: size $SIZE" ;;
+  esac
   BODY="$SECTION
 
 Run with \`bench/run.sh [--size small|default]\` (issue 6). Each database is loaded (\`pgbench -i -s N\` plus
