@@ -3,7 +3,7 @@
 # backupctl builds alternated round by round, with pg_dump -Fc -Z0 > /dev/null as the reference (issue 17's fixed cost
 # and three-target rows; docs/benchmarks.md, session 10).
 #
-#   bench/backup-fixed.sh [--rounds N] DIR_WITH_backupctl.dll [DIR ...]
+#   bench/backup-fixed.sh [--rounds N] DIR_WITH_backupctl [DIR ...]
 #
 # It reuses what bench/run.sh left: the loaded cluster under .services/bench/clusters/bench_300mb (run
 # `bench/run.sh --size small --only bench_300mb` once first), its key file and settings (.services/bench/work), and the
@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 ROUNDS=3
 [ "${1:-}" = --rounds ] && { ROUNDS=$2; shift 2; }
-[ $# -ge 1 ] || { echo "usage: bench/backup-fixed.sh [--rounds N] DIR_WITH_backupctl.dll [DIR ...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: bench/backup-fixed.sh [--rounds N] DIR_WITH_backupctl [DIR ...]" >&2; exit 2; }
 BENCH="$ROOT/.services/bench"
 W="$BENCH/work"
 CFG="$W/backupfunctions.json"
@@ -39,7 +39,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for dir in "$@"; do
     for targets in local local,s3,azure; do
       rm -rf "$W/local-backups" "$W/staging"
-      LABEL="$(basename "$dir") $targets" measure dotnet "$dir/backupctl.dll" --config "$CFG" backup --database bench_300mb --targets "$targets" --json
+      LABEL="$(basename "$dir") $targets" measure "$dir/backupctl" --config "$CFG" backup --database bench_300mb --targets "$targets" --json
     done
   done
 done

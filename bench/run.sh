@@ -105,10 +105,11 @@ rm -rf "$BENCH/src.new"; mkdir -p "$BENCH/src.new"
 git archive HEAD src Directory.Build.props Directory.Packages.props host.json | tar -x -C "$BENCH/src.new"
 if [ -d "$BENCH/src" ] && diff -rq "$BENCH/src.new" "$BENCH/src" -x bin -x obj >/dev/null 2>&1; then rm -rf "$BENCH/src.new"
 else rm -rf "$BENCH/src"; mv "$BENCH/src.new" "$BENCH/src"; fi
-# backupctl as it ships (scripts/publish.sh): published for this machine's runtime, so ReadyToRun. A plain build
-# JIT-compiles about twice as many methods per backup (docs/benchmarks.md, "session 9: the backup's own CPU").
+# backupctl as it ships (scripts/publish.sh): published for this machine's runtime, so self-contained with one composite
+# ReadyToRun image of itself and the framework. A plain build JIT-compiles about twice as many methods per backup
+# (docs/benchmarks.md, "session 9: the backup's own CPU"; the composite image, session 12).
 case "$(uname -m)" in aarch64|arm64) BENCH_RID=linux-arm64 ;; *) BENCH_RID=linux-x64 ;; esac
-dotnet publish "$BENCH/src/src/BackupFunctions.Cli" -c Release -r "$BENCH_RID" --self-contained false -o "$BENCH/bin" --nologo -v q -clp:ErrorsOnly >/dev/null
+dotnet publish "$BENCH/src/src/BackupFunctions.Cli" -c Release -r "$BENCH_RID" -o "$BENCH/bin" --nologo -v q -clp:ErrorsOnly >/dev/null
 dotnet build "$BENCH/src/src/BackupFunctions.Host" -c Release -o "$BENCH/host" --nologo -v q -clp:ErrorsOnly >/dev/null
 
 # ---- the throwaway cluster -------------------------------------------------------------------
@@ -204,7 +205,7 @@ timed() { # key command... (under /usr/bin/time -v, REPEAT times, $PRE eval'd un
 json_field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); 
 for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
 print(d if d is not None else "")' "$@"; }
-backupctl() { dotnet "$BENCH/bin/backupctl.dll" --config "$W/backupfunctions.json" "$@"; }
+backupctl() { "$BENCH/bin/backupctl" --config "$W/backupfunctions.json" "$@"; }
 drop_db() { "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
 
 bench_db() { # name
@@ -287,10 +288,10 @@ JSON
   chmod 600 "$W/backupfunctions-1job.json"
   [ -f "$BENCH/kek.json" ] || backupctl keys new --id bench-key --out "$BENCH/kek.json" >/dev/null
   backupctl targets init >/dev/null
-  local BC="dotnet '$BENCH/bin/backupctl.dll' --config '$W/backupfunctions.json'"
+  local BC="'$BENCH/bin/backupctl' --config '$W/backupfunctions.json'"
   timed ours_local bash -c "$BC backup --database $db --targets local --json > '$W/ours_local.json'"
   DUMPFMT[$db]=$(json_field "$W/ours_local.json" manifest.dumpFormat)
-  timed ours_local_1job bash -c "dotnet '$BENCH/bin/backupctl.dll' --config '$W/backupfunctions-1job.json' backup --database $db --targets local --json > '$W/ours_local_1job.json'"
+  timed ours_local_1job bash -c "'$BENCH/bin/backupctl' --config '$W/backupfunctions-1job.json' backup --database $db --targets local --json > '$W/ours_local_1job.json'"
   SIZEB[$CUR.ours_local]=$(json_field "$W/ours_local.json" manifest.storedBytes)
   RAWB[$db]=$(json_field "$W/ours_local.json" manifest.rawBytes)
   timed ours_3targets bash -c "$BC backup --database $db --json > '$W/ours_3targets.json'"
@@ -473,7 +474,7 @@ costs (the .NET start, about 0.5 to 1 s on this loaded machine, the read-back ve
 copy, manifests, and the host's orchestration steps) weigh more in the ratios than they will at 1 GB and 5 GB.
 
 - **Date:** $(date -u '+%Y-%m-%d %H:%M UTC'), \`--size $SIZE\`$( [ "$SIZE" = small ] && echo ' (**small size: about 100 MB and 300 MB, for validation; not the acceptance sizes**)' ), whole run ${ELAPSED} s, each figure the fastest of $REPEAT run(s).
-- **Machine:** $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, PostgreSQL $PGV, .NET $(dotnet --version), pgBackRest $(pgbackrest version | awk '{print $2}'), backupctl published ReadyToRun and the host built, both Release, at commit $COMMIT. Load average $LOAD_START at the start and $LOAD at the end, on $(nproc) cores: above about 1 other work shared the machine, and the absolute times are pessimistic and noisy; ratios are more telling than seconds.
+- **Machine:** $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, PostgreSQL $PGV, .NET $(dotnet --version), pgBackRest $(pgbackrest version | awk '{print $2}'), backupctl published (self-contained, composite ReadyToRun) and the host built, both Release, at commit $COMMIT. Load average $LOAD_START at the start and $LOAD at the end, on $(nproc) cores: above about 1 other work shared the machine, and the absolute times are pessimistic and noisy; ratios are more telling than seconds.
 - **Databases:** $DESC
 
 $TABLE
