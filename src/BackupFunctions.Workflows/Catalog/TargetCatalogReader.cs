@@ -12,42 +12,38 @@ namespace BackupFunctions.Workflows.Catalog;
 /// </summary>
 public static class TargetCatalogReader
 {
+    /// <summary>
+    /// Manifests read at once from one target. Reading them one by one made `restore latest` of a database with 29
+    /// backups in three targets spend 0.65 s before its first byte on local emulators, and a cloud round trip per
+    /// manifest multiplies that; the order of what is found stays the listing's.
+    /// </summary>
+    public const int ManifestReadsPerTarget = 8;
+
     private sealed record Found(TrustedManifest Read, string Target);
+
+    private sealed record TargetRead(List<Found> Found, List<InvalidManifest> Invalid, string? Warning);
 
     public static async Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database = null, CancellationToken ct = default)
     {
         var prefix = database is null ? ObjectKeys.Root + "/" : ObjectKeys.DatabasePrefix(database);
+        var reads = await Task.WhenAll(targets.Select(t => ReadTargetAsync(t, prefix, keys, ct))).ConfigureAwait(false);
+
+        // Merged in the targets' configured order, so the result is the same however the reads interleaved.
         var byId = new Dictionary<string, List<Found>>(StringComparer.Ordinal);
         var warnings = new List<string>();
         var invalid = new List<InvalidManifest>();
-        foreach (var target in targets)
+        foreach (var read in reads)
         {
-            try
+            invalid.AddRange(read.Invalid);
+            if (read.Warning is not null) warnings.Add(read.Warning);
+            foreach (var found in read.Found)
             {
-                await foreach (var obj in target.ListAsync(prefix, ct).ConfigureAwait(false))
+                if (!byId.TryGetValue(found.Read.Manifest.BackupId, out var list))
                 {
-                    if (!ObjectKeys.IsManifestKey(obj.Key))
-                    {
-                        continue;
-                    }
-
-                    var read = await TryReadAsync(target, obj.Key, keys, invalid, ct).ConfigureAwait(false);
-                    if (read is null)
-                    {
-                        continue;
-                    }
-
-                    if (!byId.TryGetValue(read.Manifest.BackupId, out var found))
-                    {
-                        byId[read.Manifest.BackupId] = found = [];
-                    }
-
-                    found.Add(new Found(read, target.Name));
+                    byId[found.Read.Manifest.BackupId] = list = [];
                 }
-            }
-            catch (TargetException e)
-            {
-                warnings.Add($"Target '{target.Name}' could not be listed: {e.Message}");
+
+                list.Add(found);
             }
         }
 
@@ -57,6 +53,33 @@ public static class TargetCatalogReader
             .ToList();
         warnings.AddRange(invalid.Select(i => $"Manifest '{i.Key}' in target '{i.Target}' was skipped: {i.Reason}"));
         return new TargetCatalog(entries, warnings) { Invalid = invalid };
+    }
+
+    private static async Task<TargetRead> ReadTargetAsync(IBackupTarget target, string prefix, KeyRing keys, CancellationToken ct)
+    {
+        var manifestKeys = new List<string>();
+        string? warning = null;
+        try
+        {
+            await foreach (var obj in target.ListAsync(prefix, ct).ConfigureAwait(false))
+            {
+                if (ObjectKeys.IsManifestKey(obj.Key)) manifestKeys.Add(obj.Key);
+            }
+        }
+        catch (TargetException e)
+        {
+            // What was listed before the failure is still read.
+            warning = $"Target '{target.Name}' could not be listed: {e.Message}";
+        }
+
+        var outcomes = new (TrustedManifest? Read, InvalidManifest? Invalid)[manifestKeys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, manifestKeys.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ManifestReadsPerTarget, CancellationToken = ct },
+            async (i, token) => outcomes[i] = await TryReadAsync(target, manifestKeys[i], keys, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return new TargetRead(
+            outcomes.Where(o => o.Read is not null).Select(o => new Found(o.Read!, target.Name)).ToList(),
+            outcomes.Where(o => o.Invalid is not null).Select(o => o.Invalid!).ToList(),
+            warning);
     }
 
     /// <summary>
@@ -78,7 +101,7 @@ public static class TargetCatalogReader
         return new CatalogEntry(best.Read.Manifest, usable.Select(f => f.Target).Distinct(StringComparer.Ordinal).ToList()) { Signed = best.Read.Signed };
     }
 
-    private static async Task<TrustedManifest?> TryReadAsync(IBackupTarget target, string key, KeyRing keys, List<InvalidManifest> invalid, CancellationToken ct)
+    private static async Task<(TrustedManifest? Read, InvalidManifest? Invalid)> TryReadAsync(IBackupTarget target, string key, KeyRing keys, CancellationToken ct)
     {
         var idFromKey = IdFromKey(key);
         try
@@ -94,29 +117,25 @@ public static class TargetCatalogReader
             var place = ObjectKeys.For(read.Manifest);
             if (!string.Equals(place.Manifest, key, StringComparison.Ordinal))
             {
-                invalid.Add(new InvalidManifest(target.Name, key, idFromKey,
+                return (null, new InvalidManifest(target.Name, key, idFromKey,
                     $"it describes backup '{read.Manifest.BackupId}', whose manifest belongs at '{place.Manifest}': it was copied or moved here.", Forged: true));
-                return null;
             }
 
             if (!string.Equals(place.Artifact, read.Manifest.ArtifactKey, StringComparison.Ordinal))
             {
-                invalid.Add(new InvalidManifest(target.Name, key, idFromKey,
+                return (null, new InvalidManifest(target.Name, key, idFromKey,
                     $"its artifactKey '{read.Manifest.ArtifactKey}' is not its backup's artifact '{place.Artifact}'.", Forged: read.Signed));
-                return null;
             }
 
-            return read;
+            return (read, null);
         }
         catch (InvalidManifestException e)
         {
-            invalid.Add(new InvalidManifest(target.Name, key, idFromKey, e.Message, e.Forged));
-            return null;
+            return (null, new InvalidManifest(target.Name, key, idFromKey, e.Message, e.Forged));
         }
         catch (TargetException e)
         {
-            invalid.Add(new InvalidManifest(target.Name, key, idFromKey, "it could not be read: " + e.Message, Forged: false));
-            return null;
+            return (null, new InvalidManifest(target.Name, key, idFromKey, "it could not be read: " + e.Message, Forged: false));
         }
     }
 

@@ -2,6 +2,7 @@ using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Manifests;
 using BackupFunctions.Targets;
 using BackupFunctions.Workflows.Catalog;
+using BackupFunctions.Workflows.Tests.Support;
 
 namespace BackupFunctions.Workflows.Tests.Catalog;
 
@@ -112,6 +113,56 @@ public sealed class TargetCatalogReaderTests : IDisposable
         Assert.True(e.Forged);
         Assert.Throws<BackupNotFoundException>(() => catalog.Resolve("latest"));
     }
+
+    [Fact]
+    public async Task Targets_and_their_manifests_are_read_concurrently_and_the_result_keeps_the_listings_order()
+    {
+        var ids = Enumerable.Range(0, 24).Select(i => (Id: $"20261130T{i:00}0000Z-{i:00000000}", At: Monday.AddHours(i - 2))).ToList();
+        foreach (var (id, at) in ids)
+        {
+            var m = Manifest(id, at);
+            // Every fifth backup's manifest in target a is damaged; b holds a good copy of each.
+            await PutAsync(_a, m, IsDamagedInA(id) ? "{ not json"u8.ToArray() : null);
+            await PutAsync(_b, m);
+        }
+
+        var inFlight = new InFlightCounter();
+        var slowA = new FaultyTarget(_a) { ReadDelay = TimeSpan.FromMilliseconds(40), ReadsInFlight = inFlight };
+        var slowB = new FaultyTarget(_b) { ReadDelay = TimeSpan.FromMilliseconds(40), ReadsInFlight = inFlight };
+
+        var catalog = await TargetCatalogReader.ReadAsync([slowA, slowB], Ring);
+
+        // Both targets at once, each with up to its limit of reads: more than one target's limit was ever in flight.
+        Assert.InRange(inFlight.Max, TargetCatalogReader.ManifestReadsPerTarget + 1, 2 * TargetCatalogReader.ManifestReadsPerTarget);
+        Assert.Equal(48, slowA.Reads.Count + slowB.Reads.Count);
+        Assert.Equal(ids.OrderByDescending(i => i.At).Select(i => i.Id), catalog.Entries.Select(e => e.BackupId));
+        Assert.All(catalog.Entries, e => Assert.Equal(IsDamagedInA(e.BackupId) ? ["b"] : new[] { "a", "b" }, e.FoundIn));
+        var listed = new List<string>();
+        await foreach (var o in _a.ListAsync(ObjectKeys.Root + "/"))
+        {
+            if (ObjectKeys.IsManifestKey(o.Key)) listed.Add(o.Key);
+        }
+
+        Assert.Equal(listed.Where(k => IsDamagedInA(k.Split('/')[^2])), catalog.Invalid.Select(i => i.Key));
+        Assert.All(catalog.Invalid, i => Assert.Equal("a", i.Target));
+    }
+
+    [Fact]
+    public async Task A_target_that_cannot_be_listed_is_a_warning_while_the_others_are_read()
+    {
+        var m = Manifest("20261130T020000Z-00000006", Monday);
+        await PutAsync(_a, m);
+        await PutAsync(_b, m);
+        var broken = new FaultyTarget(_a) { FailLists = new TargetException("a", "injected: the listing was refused", isTransient: false) };
+
+        var catalog = await TargetCatalogReader.ReadAsync([broken, _b], Ring);
+
+        Assert.Equal(["b"], Assert.Single(catalog.Entries).FoundIn);
+        Assert.Contains(catalog.Warnings, w => w.Contains("Target 'a' could not be listed", StringComparison.Ordinal) && w.Contains("injected", StringComparison.Ordinal));
+        Assert.Empty(catalog.Invalid);
+    }
+
+    private static bool IsDamagedInA(string backupId) => int.Parse(backupId[^2..], System.Globalization.CultureInfo.InvariantCulture) % 5 == 0;
 
     public void Dispose()
     {

@@ -25,6 +25,12 @@ public sealed class FaultyTarget(IBackupTarget inner) : IBackupTarget
     /// <summary>Reads wait until their cancellation token fires (a hung download) while true.</summary>
     public bool HangReads { get; set; }
 
+    /// <summary>Each read waits this long before it is served (a slow network), while counted in <see cref="ReadsInFlight"/>.</summary>
+    public TimeSpan ReadDelay { get; set; }
+
+    /// <summary>Counts the reads being served at once, across every target that shares it.</summary>
+    public InFlightCounter? ReadsInFlight { get; set; }
+
     /// <summary>Listings fail with this exception while set.</summary>
     public Exception? FailLists { get; set; }
 
@@ -73,7 +79,11 @@ public sealed class FaultyTarget(IBackupTarget inner) : IBackupTarget
             }
         }
 
-        return await inner.OpenReadAsync(key, range, ct).ConfigureAwait(false);
+        using (ReadsInFlight?.Enter())
+        {
+            if (ReadDelay > TimeSpan.Zero) await Task.Delay(ReadDelay, ct).ConfigureAwait(false);
+            return await inner.OpenReadAsync(key, range, ct).ConfigureAwait(false);
+        }
     }
 
     public Task<TargetObjectInfo?> StatAsync(string key, CancellationToken ct = default) => inner.StatAsync(key, ct);
