@@ -100,7 +100,7 @@ trap cleanup EXIT
 # Build the committed code (HEAD), not the working tree: on a shared clone it may hold someone's
 # unfinished change. The export lives in .services/bench/src and is rebuilt incrementally.
 COMMIT=$(git rev-parse --short HEAD)
-echo "== building backupctl (Release, published ReadyToRun) and the host (Release) at $COMMIT" >&2
+echo "== building backupctl (Release, published self-contained, composite ReadyToRun) and the host (Release) at $COMMIT" >&2
 rm -rf "$BENCH/src.new"; mkdir -p "$BENCH/src.new"
 git archive HEAD src Directory.Build.props Directory.Packages.props host.json | tar -x -C "$BENCH/src.new"
 if [ -d "$BENCH/src" ] && diff -rq "$BENCH/src.new" "$BENCH/src" -x bin -x obj >/dev/null 2>&1; then rm -rf "$BENCH/src.new"

@@ -14,7 +14,7 @@ public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) 
     protected override Task<ResolvedBackup> RunAsync(ActivityRun context, RestoreRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
-            var catalog = await TargetCatalogReader.ReadAsync(env.Targets, env.Keys, input.Database, context.CancellationToken);
+            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, input.Database, input.BackupId, context.CancellationToken);
             try
             {
                 // "latest" for a restore into a directory means the newest files backup.

@@ -23,10 +23,22 @@ public static class TargetCatalogReader
 
     private sealed record TargetRead(List<Found> Found, List<InvalidManifest> Invalid, string? Warning);
 
-    public static async Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database = null, CancellationToken ct = default)
+    public static Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database = null, CancellationToken ct = default) =>
+        ReadAsync(targets, keys, database, onlyBackupId: null, ct);
+
+    /// <summary>
+    /// What <see cref="TargetCatalog.Resolve"/> needs for <paramref name="idOrLatest"/>: for "latest" every manifest, for an id
+    /// only the manifests listed under that id's place, so restoring or verifying one backup reads one manifest per target
+    /// however many backups there are. Resolving that id gives the same entry, or the same refusal, as the full catalog;
+    /// its warnings are that backup's alone.
+    /// </summary>
+    public static Task<TargetCatalog> ReadForAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database, string idOrLatest, CancellationToken ct = default) =>
+        ReadAsync(targets, keys, database, string.Equals(idOrLatest, "latest", StringComparison.OrdinalIgnoreCase) ? null : idOrLatest, ct);
+
+    private static async Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database, string? onlyBackupId, CancellationToken ct)
     {
         var prefix = database is null ? ObjectKeys.Root + "/" : ObjectKeys.DatabasePrefix(database);
-        var reads = await Task.WhenAll(targets.Select(t => ReadTargetAsync(t, prefix, keys, ct))).ConfigureAwait(false);
+        var reads = await Task.WhenAll(targets.Select(t => ReadTargetAsync(t, prefix, onlyBackupId, keys, ct))).ConfigureAwait(false);
 
         // Merged in the targets' configured order, so the result is the same however the reads interleaved.
         var byId = new Dictionary<string, List<Found>>(StringComparer.Ordinal);
@@ -55,7 +67,7 @@ public static class TargetCatalogReader
         return new TargetCatalog(entries, warnings) { Invalid = invalid };
     }
 
-    private static async Task<TargetRead> ReadTargetAsync(IBackupTarget target, string prefix, KeyRing keys, CancellationToken ct)
+    private static async Task<TargetRead> ReadTargetAsync(IBackupTarget target, string prefix, string? onlyBackupId, KeyRing keys, CancellationToken ct)
     {
         var manifestKeys = new List<string>();
         string? warning = null;
@@ -63,7 +75,10 @@ public static class TargetCatalogReader
         {
             await foreach (var obj in target.ListAsync(prefix, ct).ConfigureAwait(false))
             {
-                if (ObjectKeys.IsManifestKey(obj.Key)) manifestKeys.Add(obj.Key);
+                if (ObjectKeys.IsManifestKey(obj.Key) && (onlyBackupId is null || string.Equals(IdFromKey(obj.Key), onlyBackupId, StringComparison.Ordinal)))
+                {
+                    manifestKeys.Add(obj.Key);
+                }
             }
         }
         catch (TargetException e)

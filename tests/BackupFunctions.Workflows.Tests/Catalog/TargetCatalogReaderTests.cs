@@ -162,6 +162,66 @@ public sealed class TargetCatalogReaderTests : IDisposable
         Assert.Empty(catalog.Invalid);
     }
 
+    [Fact]
+    public async Task Reading_for_one_backup_reads_only_its_manifests_and_resolves_it_as_the_full_catalog_does()
+    {
+        var ids = Enumerable.Range(0, 12).Select(i => (Id: $"20261130T{i:00}0000Z-{i:00000000}", At: Monday.AddHours(i - 2))).ToList();
+        foreach (var (id, at) in ids.Where((_, i) => i != 3 && i != 5))
+        {
+            await PutAsync(_a, Manifest(id, at));
+            await PutAsync(_b, Manifest(id, at));
+        }
+
+        await PutAsync(_b, Manifest(ids[3].Id, ids[3].At));
+        // Backup 3's place in a holds backup 4's genuine manifest (a replay), and backup 5's only copies are forged.
+        var four = Manifest(ids[4].Id, ids[4].At);
+        await _a.PutAsync(ObjectKeys.For(Manifest(ids[3].Id, ids[3].At)).Manifest, new MemoryStream(ManifestSigner.SignToUtf8Bytes(four, Ring)));
+        foreach (var target in new[] { _a, _b })
+        {
+            var five = Manifest(ids[5].Id, ids[5].At);
+            await PutAsync(target, five, System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(ManifestSigner.SignToUtf8Bytes(five, Ring))
+                .Replace("\"public.t\": 5", "\"public.t\": 7", StringComparison.Ordinal)));
+        }
+
+        var full = await TargetCatalogReader.ReadAsync([_a, _b], Ring);
+        Assert.StartsWith($"{ids[3].Id} in b signed=True", Outcome(full, ids[3].Id), StringComparison.Ordinal);
+        Assert.Equal("rejected forged=True", Outcome(full, ids[5].Id));
+        foreach (var (id, _) in ids)
+        {
+            var a = new FaultyTarget(_a);
+            var b = new FaultyTarget(_b);
+
+            var one = await TargetCatalogReader.ReadForAsync([a, b], Ring, "shop", id);
+
+            Assert.Equal(2, a.Reads.Count + b.Reads.Count);
+            Assert.All(a.Reads.Concat(b.Reads), key => Assert.Equal(id, key.Split('/')[^2]));
+            Assert.Equal(Outcome(full, id), Outcome(one, id));
+            Assert.Equal(full.Invalid.Where(i => i.BackupId == id).Select(i => (i.Target, i.Key, i.Forged)), one.Invalid.Select(i => (i.Target, i.Key, i.Forged)));
+        }
+
+        Assert.Equal(full.Resolve("latest").BackupId, (await TargetCatalogReader.ReadForAsync([_a, _b], Ring, "shop", "LATEST")).Resolve("latest").BackupId);
+        var missing = await TargetCatalogReader.ReadForAsync([_a, _b], Ring, "shop", "20261130T230000Z-00000099");
+        Assert.Throws<BackupNotFoundException>(() => missing.Resolve("20261130T230000Z-00000099"));
+    }
+
+    /// <summary>What resolving an id gives: the entry's id, targets and signature, or the refusal's type and forgery.</summary>
+    private static string Outcome(TargetCatalog catalog, string id)
+    {
+        try
+        {
+            var e = catalog.Resolve(id);
+            return $"{e.BackupId} in {string.Join(",", e.FoundIn)} signed={e.Signed} rows={e.Manifest.RowCounts["public.t"]}";
+        }
+        catch (ManifestRejectedException e)
+        {
+            return $"rejected forged={e.Forged}";
+        }
+        catch (BackupNotFoundException)
+        {
+            return "not found";
+        }
+    }
+
     private static bool IsDamagedInA(string backupId) => int.Parse(backupId[^2..], System.Globalization.CultureInfo.InvariantCulture) % 5 == 0;
 
     public void Dispose()
