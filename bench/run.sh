@@ -460,6 +460,8 @@ if [ "$WRITE_DOCS" = 1 ]; then
     small) SECTION="## Backup and restore vs pg_dump and pgBackRest: small sizes (validation)" ;;
     *) SECTION="## Backup and restore vs pg_dump and pgBackRest: size $SIZE" ;;
   esac
+  # Nor may one database's run replace a table that holds the size's other databases.
+  [ -n "$ONLY" ] && SECTION="## Backup and restore vs pg_dump and pgBackRest: $ONLY only"
   BODY="$SECTION
 
 Run with \`bench/run.sh [--size small|default]\` (issue 6). Each database is loaded (\`pgbench -i -s N\` plus
