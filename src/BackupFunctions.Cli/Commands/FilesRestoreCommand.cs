@@ -12,7 +12,7 @@ public static class FilesRestoreCommand
     public static async Task<int> RunAsync(CommandContext ctx, string backupId, string directory, CancellationToken ct)
     {
         var env = ctx.CreateEnvironment(forBackups: false);
-        var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, null, backupId, ct);
+        var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, null, backupId, BackupKind.Files, ct);
         var entry = catalog.Resolve(backupId, BackupKind.Files);
         if (entry.Manifest.Kind != BackupKind.Files)
             throw new UsageException($"Backup {entry.BackupId} is a {entry.Manifest.Kind.ToString().ToLowerInvariant()} backup: restore it into a database with --to <connection string>.");

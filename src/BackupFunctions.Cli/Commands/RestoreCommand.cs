@@ -67,7 +67,7 @@ public static class RestoreCommand
 
             destination = password.Resolve(parse, destination, ctx);
             var env = ctx.CreateEnvironment(forBackups: false);
-            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, parse.GetValue(database), parse.GetValue(backup)!, ct);
+            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, parse.GetValue(database), parse.GetValue(backup)!, Pipeline.Manifests.BackupKind.Full, ct);
             if (parse.GetValue(merge))
             {
                 return await MergeCommand.RunAsync(ctx, env, catalog, parse.GetValue(backup)!, destination, parse.GetValue(replace), ct);

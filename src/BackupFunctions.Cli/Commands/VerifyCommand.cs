@@ -17,7 +17,7 @@ public static class VerifyCommand
         command.SetAction((parse, ct) => global.RunAsync(parse, async ctx =>
         {
             var env = ctx.CreateEnvironment(forBackups: false);
-            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, parse.GetValue(database), parse.GetValue(backup)!, ct);
+            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, parse.GetValue(database), parse.GetValue(backup)!, latestKind: null, ct);
             var entry = catalog.Resolve(parse.GetValue(backup)!);
             ctx.Output.Step($"verifying {entry.BackupId} in {string.Join(", ", entry.FoundIn)}");
             var result = await new VerifyRunner(env).RunAsync(entry, ct);

@@ -14,11 +14,10 @@ public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) 
     protected override Task<ResolvedBackup> RunAsync(ActivityRun context, RestoreRequest input) =>
         ActivityFailures.RunAsync(async () =>
         {
-            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, input.Database, input.BackupId, context.CancellationToken);
+            var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, input.Database, input.BackupId, LatestKind(input), context.CancellationToken);
             try
             {
-                // "latest" for a restore into a directory means the newest files backup.
-                var entry = catalog.Resolve(input.BackupId, input.TargetDirectory is null ? BackupKind.Full : BackupKind.Files);
+                var entry = catalog.Resolve(input.BackupId, LatestKind(input));
                 return new ResolvedBackup(entry.Manifest, entry.FoundIn, entry.Signed);
             }
             catch (Exception e) when (e is BackupNotFoundException or ManifestRejectedException)
@@ -26,4 +25,7 @@ public sealed class ResolveBackup(BackupEnvironment env, ActivityLimits limits) 
                 throw new NonRetryableTaskException(e.Message, e);
             }
         });
+
+    /// <summary>"latest" for a restore into a directory means the newest files backup.</summary>
+    private static BackupKind LatestKind(RestoreRequest input) => input.TargetDirectory is null ? BackupKind.Full : BackupKind.Files;
 }

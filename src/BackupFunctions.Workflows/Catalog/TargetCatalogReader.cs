@@ -21,56 +21,57 @@ public static class TargetCatalogReader
 
     private sealed record Found(TrustedManifest Read, string Target);
 
-    private sealed record TargetRead(List<Found> Found, List<InvalidManifest> Invalid, string? Warning);
+    /// <summary>One target's manifest keys (in listing order) and, when its listing failed partway, why.</summary>
+    private sealed record Listing(IBackupTarget Target, List<string> Keys, string? Warning);
+
+    /// <summary>What was read from one target: each manifest's outcome, in listing order.</summary>
+    private sealed record TargetRead(Listing Listing, List<(TrustedManifest? Read, InvalidManifest? Invalid)> Outcomes);
 
     public static Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database = null, CancellationToken ct = default) =>
-        ReadAsync(targets, keys, database, onlyBackupId: null, ct);
+        ReadForAsync(targets, keys, database, "latest", latestKind: null, ct);
 
     /// <summary>
-    /// What <see cref="TargetCatalog.Resolve"/> needs for <paramref name="idOrLatest"/>: for "latest" every manifest, for an id
-    /// only the manifests listed under that id's place, so restoring or verifying one backup reads one manifest per target
-    /// however many backups there are. Resolving that id gives the same entry, or the same refusal, as the full catalog;
-    /// its warnings are that backup's alone.
+    /// What <see cref="TargetCatalog.Resolve"/> needs for <paramref name="idOrLatest"/>, so that restoring or verifying one
+    /// backup does not read every manifest there is. Resolving gives the same entry, or the same refusal, as the full
+    /// catalog; the warnings and refusals are only those of what was read.
+    /// <list type="bullet">
+    /// <item>An id: only the manifests listed under that id's place, one per target.</item>
+    /// <item>"latest" with <paramref name="latestKind"/>: the newest days first, until a signed backup of that kind with a
+    /// verified copy is among them. A manifest's place holds the UTC day of its <c>createdAt</c> (a manifest elsewhere is
+    /// refused), so no manifest of an older day can be newer. Without one, everything is read, as the fallback to an
+    /// unsigned backup needs.</item>
+    /// <item>"latest" without a kind: everything (<c>verify latest</c> also reports refused manifests of newer ids).</item>
+    /// </list>
     /// </summary>
-    public static Task<TargetCatalog> ReadForAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database, string idOrLatest, CancellationToken ct = default) =>
-        ReadAsync(targets, keys, database, string.Equals(idOrLatest, "latest", StringComparison.OrdinalIgnoreCase) ? null : idOrLatest, ct);
-
-    private static async Task<TargetCatalog> ReadAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database, string? onlyBackupId, CancellationToken ct)
+    public static async Task<TargetCatalog> ReadForAsync(IEnumerable<IBackupTarget> targets, KeyRing keys, string? database, string idOrLatest,
+        BackupKind? latestKind, CancellationToken ct = default)
     {
         var prefix = database is null ? ObjectKeys.Root + "/" : ObjectKeys.DatabasePrefix(database);
-        var reads = await Task.WhenAll(targets.Select(t => ReadTargetAsync(t, prefix, onlyBackupId, keys, ct))).ConfigureAwait(false);
-
-        // Merged in the targets' configured order, so the result is the same however the reads interleaved.
-        var byId = new Dictionary<string, List<Found>>(StringComparer.Ordinal);
-        var warnings = new List<string>();
-        var invalid = new List<InvalidManifest>();
-        foreach (var read in reads)
+        var latest = string.Equals(idOrLatest, "latest", StringComparison.OrdinalIgnoreCase);
+        var listings = await Task.WhenAll(targets.Select(t => ListAsync(t, prefix, latest ? null : idOrLatest, ct))).ConfigureAwait(false);
+        if (!latest || latestKind is not { } kind)
         {
-            invalid.AddRange(read.Invalid);
-            if (read.Warning is not null) warnings.Add(read.Warning);
-            foreach (var found in read.Found)
-            {
-                if (!byId.TryGetValue(found.Read.Manifest.BackupId, out var list))
-                {
-                    byId[found.Read.Manifest.BackupId] = list = [];
-                }
-
-                list.Add(found);
-            }
+            return Merge(await ReadAllAsync(listings, _ => true, keys, ct).ConfigureAwait(false));
         }
 
-        var entries = byId.Values.Select(found => Choose(found, invalid))
-            .OrderByDescending(e => e.Manifest.CreatedAt)
-            .ThenByDescending(e => e.BackupId, StringComparer.Ordinal)
-            .ToList();
-        warnings.AddRange(invalid.Select(i => $"Manifest '{i.Key}' in target '{i.Target}' was skipped: {i.Reason}"));
-        return new TargetCatalog(entries, warnings) { Invalid = invalid };
+        // Newest day first; a key whose place names no day cannot hold a valid manifest, and is read last.
+        var days = listings.SelectMany(l => l.Keys).Select(DayOf).Distinct(StringComparer.Ordinal).OrderByDescending(d => d, StringComparer.Ordinal).ToList();
+        var read = listings.Select(l => new TargetRead(l, [])).ToArray();
+        var catalog = Merge(read);
+        foreach (var day in days)
+        {
+            var reads = await ReadAllAsync(listings, key => DayOf(key) == day, keys, ct).ConfigureAwait(false);
+            for (var i = 0; i < read.Length; i++) read[i].Outcomes.AddRange(reads[i].Outcomes);
+            catalog = Merge(read);
+            if (catalog.Entries.Any(e => e.Signed && e.Manifest.Kind == kind && e.VerifiedTargets.Count > 0)) break;
+        }
+
+        return catalog;
     }
 
-    private static async Task<TargetRead> ReadTargetAsync(IBackupTarget target, string prefix, string? onlyBackupId, KeyRing keys, CancellationToken ct)
+    private static async Task<Listing> ListAsync(IBackupTarget target, string prefix, string? onlyBackupId, CancellationToken ct)
     {
         var manifestKeys = new List<string>();
-        string? warning = null;
         try
         {
             await foreach (var obj in target.ListAsync(prefix, ct).ConfigureAwait(false))
@@ -84,17 +85,52 @@ public static class TargetCatalogReader
         catch (TargetException e)
         {
             // What was listed before the failure is still read.
-            warning = $"Target '{target.Name}' could not be listed: {e.Message}";
+            return new Listing(target, manifestKeys, $"Target '{target.Name}' could not be listed: {e.Message}");
         }
 
-        var outcomes = new (TrustedManifest? Read, InvalidManifest? Invalid)[manifestKeys.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, manifestKeys.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = ManifestReadsPerTarget, CancellationToken = ct },
-            async (i, token) => outcomes[i] = await TryReadAsync(target, manifestKeys[i], keys, token).ConfigureAwait(false)).ConfigureAwait(false);
-        return new TargetRead(
-            outcomes.Where(o => o.Read is not null).Select(o => new Found(o.Read!, target.Name)).ToList(),
-            outcomes.Where(o => o.Invalid is not null).Select(o => o.Invalid!).ToList(),
-            warning);
+        return new Listing(target, manifestKeys, null);
+    }
+
+    /// <summary>Reads the selected keys of every listing, all targets at once.</summary>
+    private static Task<TargetRead[]> ReadAllAsync(IEnumerable<Listing> listings, Func<string, bool> selected, KeyRing keys, CancellationToken ct) =>
+        Task.WhenAll(listings.Select(async listing =>
+        {
+            var chosen = listing.Keys.Where(selected).ToList();
+            var outcomes = new (TrustedManifest? Read, InvalidManifest? Invalid)[chosen.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, chosen.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = ManifestReadsPerTarget, CancellationToken = ct },
+                async (i, token) => outcomes[i] = await TryReadAsync(listing.Target, chosen[i], keys, token).ConfigureAwait(false)).ConfigureAwait(false);
+            return new TargetRead(listing, [.. outcomes]);
+        }));
+
+    /// <summary>Merged in the targets' configured order, so the result is the same however the reads interleaved.</summary>
+    private static TargetCatalog Merge(IEnumerable<TargetRead> reads)
+    {
+        var byId = new Dictionary<string, List<Found>>(StringComparer.Ordinal);
+        var warnings = new List<string>();
+        var invalid = new List<InvalidManifest>();
+        foreach (var read in reads)
+        {
+            if (read.Listing.Warning is not null) warnings.Add(read.Listing.Warning);
+            foreach (var (manifest, refused) in read.Outcomes)
+            {
+                if (refused is not null) invalid.Add(refused);
+                if (manifest is null) continue;
+                if (!byId.TryGetValue(manifest.Manifest.BackupId, out var list))
+                {
+                    byId[manifest.Manifest.BackupId] = list = [];
+                }
+
+                list.Add(new Found(manifest, read.Listing.Target.Name));
+            }
+        }
+
+        var entries = byId.Values.Select(found => Choose(found, invalid))
+            .OrderByDescending(e => e.Manifest.CreatedAt)
+            .ThenByDescending(e => e.BackupId, StringComparer.Ordinal)
+            .ToList();
+        warnings.AddRange(invalid.Select(i => $"Manifest '{i.Key}' in target '{i.Target}' was skipped: {i.Reason}"));
+        return new TargetCatalog(entries, warnings) { Invalid = invalid };
     }
 
     /// <summary>
@@ -152,6 +188,13 @@ public static class TargetCatalogReader
         {
             return (null, new InvalidManifest(target.Name, key, idFromKey, "it could not be read: " + e.Message, Forged: false));
         }
+    }
+
+    /// <summary>The UTC day a manifest key's place names ("yyyy/MM/dd"), or "" when it names none.</summary>
+    private static string DayOf(string key)
+    {
+        var parts = key.Split('/');
+        return parts.Length >= 7 ? string.Join('/', parts[^5], parts[^4], parts[^3]) : "";
     }
 
     /// <summary>The backup id a manifest key names: backups/{database}/{yyyy}/{MM}/{dd}/{backupId}/manifest.json.</summary>

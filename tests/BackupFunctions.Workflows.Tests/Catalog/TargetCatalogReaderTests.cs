@@ -191,7 +191,7 @@ public sealed class TargetCatalogReaderTests : IDisposable
             var a = new FaultyTarget(_a);
             var b = new FaultyTarget(_b);
 
-            var one = await TargetCatalogReader.ReadForAsync([a, b], Ring, "shop", id);
+            var one = await TargetCatalogReader.ReadForAsync([a, b], Ring, "shop", id, BackupKind.Full);
 
             Assert.Equal(2, a.Reads.Count + b.Reads.Count);
             Assert.All(a.Reads.Concat(b.Reads), key => Assert.Equal(id, key.Split('/')[^2]));
@@ -199,17 +199,69 @@ public sealed class TargetCatalogReaderTests : IDisposable
             Assert.Equal(full.Invalid.Where(i => i.BackupId == id).Select(i => (i.Target, i.Key, i.Forged)), one.Invalid.Select(i => (i.Target, i.Key, i.Forged)));
         }
 
-        Assert.Equal(full.Resolve("latest").BackupId, (await TargetCatalogReader.ReadForAsync([_a, _b], Ring, "shop", "LATEST")).Resolve("latest").BackupId);
-        var missing = await TargetCatalogReader.ReadForAsync([_a, _b], Ring, "shop", "20261130T230000Z-00000099");
+        Assert.Equal(full.Resolve("latest").BackupId, (await TargetCatalogReader.ReadForAsync([_a, _b], Ring, "shop", "LATEST", BackupKind.Full)).Resolve("latest").BackupId);
+        var missing = await TargetCatalogReader.ReadForAsync([_a, _b], Ring, "shop", "20261130T230000Z-00000099", BackupKind.Full);
         Assert.Throws<BackupNotFoundException>(() => missing.Resolve("20261130T230000Z-00000099"));
     }
 
+    [Fact]
+    public async Task Latest_reads_the_newest_days_until_a_signed_backup_of_its_kind_and_resolves_as_the_full_catalog_does()
+    {
+        // Two signed full backups a day, 26 to 29 November, in both targets.
+        for (var day = 0; day < 4; day++)
+        {
+            for (var n = 0; n < 2; n++)
+            {
+                var at = Monday.AddDays(day - 4).AddHours(n);
+                var m = Manifest($"{at:yyyyMMdd'T'HHmmss'Z'}-{day * 2 + n:00000000}", at);
+                await PutAsync(_a, m);
+                await PutAsync(_b, m);
+            }
+        }
+
+        async Task<(TargetCatalog Catalog, int Reads)> ReadLatestAsync(BackupKind kind)
+        {
+            var a = new FaultyTarget(_a);
+            var b = new FaultyTarget(_b);
+            var catalog = await TargetCatalogReader.ReadForAsync([a, b], Ring, "shop", "latest", kind);
+            return (catalog, a.Reads.Count + b.Reads.Count);
+        }
+
+        // The newest day holds a signed full backup with a verified copy: only that day is read.
+        var (first, firstReads) = await ReadLatestAsync(BackupKind.Full);
+        Assert.Equal(4, firstReads);
+        Assert.Equal("20261129T030000Z-00000007 in a,b signed=True rows=5", Outcome(first, "latest"));
+        Assert.Equal(Outcome(await TargetCatalogReader.ReadAsync([_a, _b], Ring, "shop"), "latest"), Outcome(first, "latest"));
+
+        // A newer day with only an unsigned backup (in a) and a signed one without a verified copy: it is read, and so is
+        // the day before it, where the answer is.
+        var unsigned = Manifest("20261130T020000Z-00000008", Monday, formatVersion: 1);
+        await PutAsync(_a, unsigned, ManifestSerializer.SerializeToUtf8Bytes(unsigned));
+        var nine = Manifest("20261130T030000Z-00000009", Monday.AddHours(1));
+        var unverified = nine with { Copies = [new TargetCopy("a", nine.ArtifactKey, false)] };
+        await PutAsync(_a, unverified);
+        await PutAsync(_b, unverified);
+        var full = await TargetCatalogReader.ReadAsync([_a, _b], Ring, "shop");
+
+        var (second, secondReads) = await ReadLatestAsync(BackupKind.Full);
+
+        Assert.Equal(3 + 4, secondReads);
+        Assert.Equal("20261129T030000Z-00000007 in a,b signed=True rows=5", Outcome(second, "latest"));
+        Assert.Equal(Outcome(full, "latest"), Outcome(second, "latest"));
+
+        // No backup of the kind at all: everything is read, and it is not found either way.
+        var (files, filesReads) = await ReadLatestAsync(BackupKind.Files);
+        Assert.Equal(8 * 2 + 3, filesReads);
+        Assert.Equal("not found", Outcome(files, "latest", BackupKind.Files));
+        Assert.Equal(Outcome(full, "latest", BackupKind.Files), Outcome(files, "latest", BackupKind.Files));
+    }
+
     /// <summary>What resolving an id gives: the entry's id, targets and signature, or the refusal's type and forgery.</summary>
-    private static string Outcome(TargetCatalog catalog, string id)
+    private static string Outcome(TargetCatalog catalog, string id, BackupKind latestKind = BackupKind.Full)
     {
         try
         {
-            var e = catalog.Resolve(id);
+            var e = catalog.Resolve(id, latestKind);
             return $"{e.BackupId} in {string.Join(",", e.FoundIn)} signed={e.Signed} rows={e.Manifest.RowCounts["public.t"]}";
         }
         catch (ManifestRejectedException e)

@@ -17,7 +17,7 @@ public static class MergeRequestChecks
             return [];
         }
 
-        var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, request.Database, request.BackupId, ct).ConfigureAwait(false);
+        var catalog = await TargetCatalogReader.ReadForAsync(env.Targets, env.Keys, request.Database, request.BackupId, Pipeline.Manifests.BackupKind.Full, ct).ConfigureAwait(false);
         CatalogEntry entry;
         try
         {
