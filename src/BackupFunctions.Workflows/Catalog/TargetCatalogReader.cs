@@ -54,13 +54,15 @@ public static class TargetCatalogReader
             return Merge(await ReadAllAsync(listings, _ => true, keys, ct).ConfigureAwait(false));
         }
 
-        // Newest day first; a key whose place names no day cannot hold a valid manifest, and is read last.
+        // Newest day first; a key whose place names no day cannot hold a valid manifest, and is read last. Each round takes
+        // twice the days of the one before, so a store that holds no such backup is read in a few rounds, not one per day.
         var days = listings.SelectMany(l => l.Keys).Select(DayOf).Distinct(StringComparer.Ordinal).OrderByDescending(d => d, StringComparer.Ordinal).ToList();
         var read = listings.Select(l => new TargetRead(l, [])).ToArray();
         var catalog = Merge(read);
-        foreach (var day in days)
+        for (int next = 0, round = 1; next < days.Count; next += round, round *= 2)
         {
-            var reads = await ReadAllAsync(listings, key => DayOf(key) == day, keys, ct).ConfigureAwait(false);
+            var these = days.Skip(next).Take(round).ToHashSet(StringComparer.Ordinal);
+            var reads = await ReadAllAsync(listings, key => these.Contains(DayOf(key)), keys, ct).ConfigureAwait(false);
             for (var i = 0; i < read.Length; i++) read[i].Outcomes.AddRange(reads[i].Outcomes);
             catalog = Merge(read);
             if (catalog.Entries.Any(e => e.Signed && e.Manifest.Kind == kind && e.VerifiedTargets.Count > 0)) break;

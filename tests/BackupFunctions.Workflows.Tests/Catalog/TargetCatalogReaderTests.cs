@@ -233,8 +233,8 @@ public sealed class TargetCatalogReaderTests : IDisposable
         Assert.Equal("20261129T030000Z-00000007 in a,b signed=True rows=5", Outcome(first, "latest"));
         Assert.Equal(Outcome(await TargetCatalogReader.ReadAsync([_a, _b], Ring, "shop"), "latest"), Outcome(first, "latest"));
 
-        // A newer day with only an unsigned backup (in a) and a signed one without a verified copy: it is read, and so is
-        // the day before it, where the answer is.
+        // A newer day with only an unsigned backup (in a) and a signed one without a verified copy: it is read, then the
+        // next round's two days (twice the first round's), the newer of which holds the answer.
         var unsigned = Manifest("20261130T020000Z-00000008", Monday, formatVersion: 1);
         await PutAsync(_a, unsigned, ManifestSerializer.SerializeToUtf8Bytes(unsigned));
         var nine = Manifest("20261130T030000Z-00000009", Monday.AddHours(1));
@@ -245,7 +245,7 @@ public sealed class TargetCatalogReaderTests : IDisposable
 
         var (second, secondReads) = await ReadLatestAsync(BackupKind.Full);
 
-        Assert.Equal(3 + 4, secondReads);
+        Assert.Equal(3 + 4 + 4, secondReads);
         Assert.Equal("20261129T030000Z-00000007 in a,b signed=True rows=5", Outcome(second, "latest"));
         Assert.Equal(Outcome(full, "latest"), Outcome(second, "latest"));
 
