@@ -28,6 +28,16 @@ public sealed record CliRun(string Arguments, int ExitCode, string Stdout, strin
 /// <summary>Runs the real backupctl.dll (built with this project) as a child process, as an operator would.</summary>
 public static class Backupctl
 {
+    /// <summary>
+    /// Under coverage, each backupctl writes coverlet's hit counts at exit, to one file per instrumented assembly, guarded
+    /// by a named mutex. .NET scopes an unprefixed mutex name to the session, and a run under <c>script</c> is a session
+    /// of its own, so its exit was not excluded from the others': one CI run had it crash with an IOException on that
+    /// file (exit 134) after the command itself had succeeded. A terminal run therefore runs while no other does.
+    /// </summary>
+    private const int RunPermits = 1024;
+    private static readonly SemaphoreSlim Runs = new(RunPermits, RunPermits);
+    private static readonly SemaphoreSlim TerminalRuns = new(1, 1);
+
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "backupctl.dll");
 
     public static Task<CliRun> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
@@ -39,6 +49,22 @@ public static class Backupctl
     /// the terminal's width may break anywhere), <paramref name="answer"/> is typed and Enter pressed.
     /// </summary>
     public static async Task<CliRun> RunOnTerminalAsync(string prompt, string answer, params string[] args)
+    {
+        await TerminalRuns.WaitAsync();
+        var held = 0;
+        try
+        {
+            for (; held < RunPermits; held++) await Runs.WaitAsync();
+            return await RunOnTerminalAloneAsync(prompt, answer, args);
+        }
+        finally
+        {
+            if (held > 0) Runs.Release(held);
+            TerminalRuns.Release();
+        }
+    }
+
+    private static async Task<CliRun> RunOnTerminalAloneAsync(string prompt, string answer, string[] args)
     {
         var psi = new ProcessStartInfo("script")
         {
@@ -115,6 +141,19 @@ public static class Backupctl
         RunAsync(environment, null, args, wrapper);
 
     private static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> environment, string? stdin, string[] args, IReadOnlyList<string>? wrapper = null)
+    {
+        await Runs.WaitAsync();
+        try
+        {
+            return await RunUnguardedAsync(environment, stdin, args, wrapper);
+        }
+        finally
+        {
+            Runs.Release();
+        }
+    }
+
+    private static async Task<CliRun> RunUnguardedAsync(IReadOnlyDictionary<string, string> environment, string? stdin, string[] args, IReadOnlyList<string>? wrapper)
     {
         var psi = new ProcessStartInfo(wrapper is null ? "dotnet" : wrapper[0])
         {
