@@ -9,6 +9,17 @@ public sealed record TargetCatalog(IReadOnlyList<CatalogEntry> Entries, IReadOnl
     public IReadOnlyList<InvalidManifest> Invalid { get; init; } = [];
 
     /// <summary>
+    /// Whether "latest" of <paramref name="kind"/> resolves to a signed backup here: then no older backup can change the
+    /// answer, which is what lets <see cref="TargetCatalogReader"/> stop reading older days.
+    /// </summary>
+    internal bool HasSignedLatest(Pipeline.Manifests.BackupKind kind) => LatestCandidates(kind).Any(e => e.Signed);
+
+    /// <summary>What "latest" may be, newest first: a backup of the kind with a verified copy (a tenant export is never
+    /// what "latest" means for a database restore).</summary>
+    private IEnumerable<CatalogEntry> LatestCandidates(Pipeline.Manifests.BackupKind kind) =>
+        Entries.Where(e => e.VerifiedTargets.Count > 0 && e.Manifest.Kind == kind);
+
+    /// <summary>
     /// The backup named by <paramref name="idOrLatest"/>: an id, or "latest" for the newest backup
     /// that has at least one verified copy. "latest" prefers signed manifests: once any backup of the
     /// kind is signed, an unsigned one (written before signing, or by someone without the key) is
@@ -20,8 +31,7 @@ public sealed record TargetCatalog(IReadOnlyList<CatalogEntry> Entries, IReadOnl
     {
         if (string.Equals(idOrLatest, "latest", StringComparison.OrdinalIgnoreCase))
         {
-            // A tenant export is never what "latest" means for a database restore.
-            var candidates = Entries.Where(e => e.VerifiedTargets.Count > 0 && e.Manifest.Kind == latestKind).ToList();
+            var candidates = LatestCandidates(latestKind).ToList();
             return candidates.FirstOrDefault(e => e.Signed) ?? candidates.FirstOrDefault()
                 ?? throw new BackupNotFoundException($"No {latestKind.ToString().ToLowerInvariant()} backup with a verified copy was found in the configured targets.");
         }

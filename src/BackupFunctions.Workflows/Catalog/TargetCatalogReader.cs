@@ -65,7 +65,7 @@ public static class TargetCatalogReader
             var reads = await ReadAllAsync(listings, key => these.Contains(DayOf(key)), keys, ct).ConfigureAwait(false);
             for (var i = 0; i < read.Length; i++) read[i].Outcomes.AddRange(reads[i].Outcomes);
             catalog = Merge(read);
-            if (catalog.Entries.Any(e => e.Signed && e.Manifest.Kind == kind && e.VerifiedTargets.Count > 0)) break;
+            if (catalog.HasSignedLatest(kind)) break;
         }
 
         return catalog;
