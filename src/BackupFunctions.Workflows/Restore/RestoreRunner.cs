@@ -101,7 +101,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
                 var attempt = Stopwatch.StartNew();
                 progress?.Report($"restoring from {target.Name}");
                 // Into a database this run created, the tables loaded while the artifact decodes are counted while the rest loads.
-                counting = created ? new LoadedTableCounts(destination, ct) : null;
+                counting = created ? new LoadedTableCounts(destination, ct, manifest.RowCounts) : null;
                 try
                 {
                     await using var artifact = await target.OpenReadAsync(manifest.ArtifactKey, ct: ct).ConfigureAwait(false);
@@ -142,7 +142,7 @@ public sealed class RestoreRunner(BackupEnvironment env)
 
             var counted = counting is null ? null : await counting.CompleteAsync().ConfigureAwait(false);
             progress?.Report(counted is { Count: > 0 }
-                ? $"comparing row counts ({counted.Count} tables were counted as their data committed)"
+                ? $"comparing row counts ({counted.Count} tables were counted as their data committed, {counting!.FromIndexBuilds} of them by their index builds)"
                 : "comparing row counts");
             // One session per restore job: the scans of a freshly restored database are CPU-bound.
             var actual = await new DatabaseInspector(destination).CountRowsAsync(env.Options.Restore.EffectiveJobs, ct, counted).ConfigureAwait(false);
