@@ -311,6 +311,14 @@ JSON
   # Restores into a new database: backupctl (decodes the first verified copy to a staged file and runs
   # pg_restore -j, one job per core, since it creates the database; then checks row counts) vs
   # pg_restore of a local uncompressed -Fc file.
+  # Retention as a scheduled store has it: the newest backup of each database in every target. The cloud stores
+  # outlive a run (the local one starts empty), and `restore latest` reads every manifest of the newest day, so
+  # without it each restore also read the backups earlier runs made today (36 per target on 2026-12-06: `list`
+  # took 0.77 s against 0.55 s after pruning; docs/benchmarks.md, session 13).
+  BackupFunctions__Retention__DefaultKeepDays=0 BackupFunctions__Retention__Targets__local__KeepCount=1 \
+    BackupFunctions__Retention__Targets__s3__KeepCount=1 BackupFunctions__Retention__Targets__azure__KeepCount=1 \
+    "$BENCH/bin/backupctl" --config "$W/backupfunctions.json" retention apply --yes --json >"$W/retention.json" ||
+    { echo "retention before the restore failed: $(cat "$W/retention.json")" >&2; exit 1; }
   PRE="drop_db ${db}_r"
   timed restore_ours bash -c "$BC restore latest --database $db --to '$CONN;Database=${db}_r' --json > '$W/restore.json'"
   drop_db "${db}_r"
