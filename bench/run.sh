@@ -467,9 +467,9 @@ done
 I17+="| three targets vs one, **our CPU** (backupctl + pg_dump) | ${emu_cells%; } | – | ≤ 1.3×: $(mv_ $emu_ok) | – |"$'\n'
 pair_row() { # label array-name aim
   local n label=$1 aim=$3 ok=1 m cells="" rounds
+  local -n arr=$2
   [ "$PAIRED" -gt 0 ] || return 0
   for n in "${NAMES[@]}"; do
-    local -n arr=$2
     rounds=${arr[$n]}; m=$(echo "$rounds" | median)
     awk "BEGIN{exit !($m <= $aim)}" || ok=0
     cells+="$n **${m}×** (rounds: $(echo "$rounds" | xargs | sed 's/ /, /g')); "
