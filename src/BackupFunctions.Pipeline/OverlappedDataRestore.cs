@@ -17,15 +17,16 @@ namespace BackupFunctions.Pipeline;
 /// pipe-written archive has no data offsets, and with <c>-Z0</c> every row is a chunk of its own to skip). Its list
 /// names the batch's data and then those tables' own indexes and constraints (<see cref="TablePostData"/>), built in
 /// the same transaction while other batches load. Up to <c>jobs</c> batches run at a time (<see cref="TakeBatch"/>
-/// picks what a free one loads).
+/// picks what a free one loads); a slot that no decoded data can use adds the foreign keys whose tables have both
+/// committed (<see cref="ForeignKeysAfterData"/>).
 /// </summary>
 /// <remarks>
 /// Like <see cref="PreDataRestore"/> this runs before the artifact's whole-object hashes are checked: every byte has
 /// passed its chunk's authentication, but the archive may still prove truncated or not the one the manifest names, so
 /// it is only for a database the caller created and drops when the restore fails. Only COPY data that the row counter
 /// follows is loaded early; anything else (sequence values, large objects, INSERT-style data) is left to the final
-/// <c>pg_restore -j</c>, which also runs the rest of the post-data section once every batch here has finished
-/// (foreign keys must not be checked against half-loaded tables).
+/// <c>pg_restore -j</c>, which also runs the rest of the post-data section once every batch here has finished. A foreign
+/// key is never checked against a half-loaded table: it is added here only once both tables' batches committed.
 /// </remarks>
 internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 {
@@ -159,6 +160,7 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     {
         await schema.WaitAsync(ct).ConfigureAwait(false);
         _postData = TablePostData.Map(Observer.Toc);
+        var foreignKeys = ForeignKeysAfterData.Plan(Observer.Toc, _postData);
         var pending = new List<DumpDataBlock>();
         Task<bool>? more = null;
         var decoded = false;
@@ -173,10 +175,18 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 
             // Slots left free wait for the largest tables still decoding; once the decode ended nothing more comes.
             var ahead = decoded ? [] : expected.Values.OrderDescending().ToList();
-            for (var waiting = 0; running.Count + waiting < _jobs && pending.Count > 0;)
+            var waiting = 0;
+            while (running.Count + waiting < _jobs && pending.Count > 0)
             {
                 if (TakeBatch(pending, ahead, waiting) is { } batch) running.Add(RunBatchAsync(batch, ct));
                 else waiting++;
+            }
+
+            // A slot no data can use now adds the foreign keys whose tables have both committed.
+            var free = _jobs - running.Count - waiting;
+            if (free > 0 && !foreignKeys.IsEmpty)
+            {
+                foreach (var keys in Share(foreignKeys.TakeReady(DoneNow()), free)) running.Add(RunForeignKeysAsync(keys, ct));
             }
 
             if (decoded && pending.Count == 0 && running.Count == 0) return;
@@ -191,6 +201,18 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
             running.Remove(first);
             await first.ConfigureAwait(false);
         }
+    }
+
+    private HashSet<int> DoneNow()
+    {
+        lock (_gate) return [.. _restored, .. _builtAfterData];
+    }
+
+    /// <summary>The keys dealt out to up to <paramref name="slots"/> pg_restores, in turn.</summary>
+    internal static IEnumerable<List<int>> Share(List<int> keys, int slots)
+    {
+        var groups = Math.Min(slots, keys.Count);
+        return Enumerable.Range(0, groups).Select(g => keys.Where((_, i) => i % groups == g).ToList());
     }
 
     /// <summary>
@@ -246,11 +268,34 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 
     private async Task RunBatchAsync(List<DumpDataBlock> batch, CancellationToken ct)
     {
-        var prefix = await PrefixAsync(ct).ConfigureAwait(false);
-        var list = $"{_path}.data-{Interlocked.Increment(ref _batches)}.list";
         // After the data, in the same transaction, each table's own indexes and constraints: pg_restore -L restores in the
         // list's order, and they need nothing from the pipe, so the data blocks stay the only thing fed, in file order.
         var after = batch.SelectMany(b => _postData?.GetValueOrDefault(b.DumpId) ?? []).ToList();
+        var seconds = await RunListAsync(batch, after, ct).ConfigureAwait(false);
+        LogBatch(_logger, _target.ToString(), batch.Count, batch.Sum(b => b.Length), after.Count, seconds);
+        lock (_gate)
+        {
+            foreach (var b in batch) _restored.Add(b.DumpId);
+            _builtAfterData.UnionWith(after);
+            _restoredBytes += batch.Sum(b => b.Length);
+        }
+
+        _tablesLoaded?.Invoke(TablesOf(batch));
+    }
+
+    /// <summary>Foreign keys between committed tables, in one transaction: fed the header and TOC only, they read no data.</summary>
+    private async Task RunForeignKeysAsync(List<int> keys, CancellationToken ct)
+    {
+        var seconds = await RunListAsync([], keys, ct).ConfigureAwait(false);
+        LogForeignKeys(_logger, _target.ToString(), keys.Count, seconds);
+        lock (_gate) _builtAfterData.UnionWith(keys);
+    }
+
+    /// <summary>One <c>pg_restore --single-transaction -L</c> of <paramref name="batch"/>'s data and then <paramref name="after"/>; its duration in seconds.</summary>
+    private async Task<double> RunListAsync(List<DumpDataBlock> batch, List<int> after, CancellationToken ct)
+    {
+        var prefix = await PrefixAsync(ct).ConfigureAwait(false);
+        var list = $"{_path}.data-{Interlocked.Increment(ref _batches)}.list";
         try
         {
             // Not cancellable: a write cancelled half-way would leave the file behind before the finally could see it.
@@ -280,15 +325,7 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
             {
                 lock (_gate) _running.Remove(process);
             }
-            LogBatch(_logger, _target.ToString(), batch.Count, batch.Sum(b => b.Length), after.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
-            lock (_gate)
-            {
-                foreach (var b in batch) _restored.Add(b.DumpId);
-                _builtAfterData.UnionWith(after);
-                _restoredBytes += batch.Sum(b => b.Length);
-            }
-
-            _tablesLoaded?.Invoke(TablesOf(batch));
+            return Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
         finally
         {
@@ -351,4 +388,7 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
 
     [LoggerMessage(EventId = 4315, Level = LogLevel.Information, Message = "Restore into {Database}: loaded {Tables} tables ({Bytes} bytes of the dump) and built {IndexesAndConstraints} of their indexes and constraints in {Seconds:F2} s")]
     private static partial void LogBatch(ILogger logger, string database, int tables, long bytes, int indexesAndConstraints, double seconds);
+
+    [LoggerMessage(EventId = 4317, Level = LogLevel.Information, Message = "Restore into {Database}: added {ForeignKeys} foreign keys between tables already committed in {Seconds:F2} s")]
+    private static partial void LogForeignKeys(ILogger logger, string database, int foreignKeys, double seconds);
 }

@@ -54,22 +54,9 @@ public sealed class DataOverlapRestoreTests(ITestOutputHelper output) : IAsyncLi
 
     private RestoreOptions Overlapped(BackupResult backup) => OverlapRestoreKit.Overlapped(backup, _staging);
 
-    /// <summary>Starts the restore behind a gate at half the artifact and waits (up to 60 s) until a_first's rows are in the target.</summary>
-    private static async Task<(Task<RestoreResult> Restore, GatedStream Gate, long RowsBeforeRelease)> StartGatedAsync(
-        byte[] artifact, TempDatabase target, RestoreOptions options, ListLogger<RestorePipeline> logger)
-    {
-        var gate = new GatedStream(artifact, artifact.Length / 2);
-        var restore = Task.Run(() => new RestorePipeline(Pg.Runner(), logger).RunAsync(gate, Ring, Pg.Connection(target.Name), options));
-        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        long rows = 0;
-        for (var i = 0; i < 600 && rows == 0 && !restore.IsCompleted; i++)
-        {
-            if (await target.ScalarAsync<bool>("SELECT to_regclass('app.a_first') IS NOT NULL"))
-                rows = await target.ScalarAsync<long>("SELECT count(*) FROM app.a_first");
-            if (rows == 0) await Task.Delay(100);
-        }
-        return (restore, gate, rows);
-    }
+    private static Task<(Task<RestoreResult> Restore, GatedStream Gate, long RowsBeforeRelease)> StartGatedAsync(
+        byte[] artifact, TempDatabase target, RestoreOptions options, ListLogger<RestorePipeline> logger) =>
+        OverlapRestoreKit.StartGatedAsync(Ring, artifact, target, options, logger, "app.a_first");
 
     [Fact]
     public async Task Tables_load_while_the_artifact_is_still_read_and_the_restore_equals_the_source()

@@ -28,6 +28,26 @@ internal static class OverlapRestoreKit
         TableDataBytes = backup.TableDataBytes,
     };
 
+    /// <summary>
+    /// Starts the restore behind a gate at half the artifact and waits (up to 60 s) until <paramref name="firstTable"/>,
+    /// whose block is before the gate, has rows in the target; its count is returned with the running restore.
+    /// </summary>
+    public static async Task<(Task<RestoreResult> Restore, GatedStream Gate, long RowsBeforeRelease)> StartGatedAsync(KeyRing ring,
+        byte[] artifact, TempDatabase target, RestoreOptions options, ListLogger<RestorePipeline> logger, string firstTable)
+    {
+        var gate = new GatedStream(artifact, artifact.Length / 2);
+        var restore = Task.Run(() => new RestorePipeline(Pg.Runner(), logger).RunAsync(gate, ring, Pg.Connection(target.Name), options));
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        long rows = 0;
+        for (var i = 0; i < 600 && rows == 0 && !restore.IsCompleted; i++)
+        {
+            if (await target.ScalarAsync<bool>($"SELECT to_regclass('{firstTable}') IS NOT NULL"))
+                rows = await target.ScalarAsync<long>($"SELECT count(*) FROM {firstTable}");
+            if (rows == 0) await Task.Delay(100);
+        }
+        return (restore, gate, rows);
+    }
+
     /// <summary>Sessions on the database besides ours, once a killed client's backend had a moment to notice (up to 30 s; not a timing check).</summary>
     public static async Task<long> OtherSessionsAsync(TempDatabase target)
     {
