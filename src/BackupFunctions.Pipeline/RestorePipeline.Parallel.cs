@@ -5,6 +5,7 @@ using BackupFunctions.Pipeline.Archive;
 using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Processes;
+using BackupFunctions.Pipeline.RowCounts;
 using BackupFunctions.Pipeline.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -94,11 +95,20 @@ public sealed partial class RestorePipeline
                 throw;
             }
 
+            var remaining = data is null ? null : Remaining(data);
+            if (remaining is { Count: 0 })
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+                return await FinishOverlappedAsync(data!, decoded, target, options, server, client, version, sw, ct).ConfigureAwait(false);
+            }
+
+            // What the batches left may read no data block (sequence values, ACLs, foreign keys): then no offsets are needed.
+            var readsData = remaining is null || FinalRestoreWork.ReadsData(data!.Observer.Toc, remaining);
             await using (file)
             {
                 try
                 {
-                    patched = CustomArchiveOffsets.Patch(file);
+                    if (readsData) patched = CustomArchiveOffsets.Patch(file);
                 }
                 catch (ArchiveFormatException e)
                 {
@@ -106,11 +116,13 @@ public sealed partial class RestorePipeline
                 }
             }
 
-            if (patched is not null) LogParallel(_logger, target.ToString(), options.Jobs, patched.Patched, patched.ArchiveVersion);
+            var jobs = remaining is null || FinalRestoreWork.NeedsJobs(data!.Observer.Toc, remaining) ? options.Jobs : 1;
+            if (patched is not null) LogParallel(_logger, target.ToString(), jobs, patched.Patched, patched.ArchiveVersion);
+            else if (!readsData) LogRestWithoutData(_logger, target.ToString(), remaining!.Count, jobs);
             if (data is not null && data.Restored.Count > 0)
                 LogDataOverlapped(_logger, target.ToString(), data.Restored.Count, data.RestoredBytes);
-            return await RestoreFromPathAsync(path, patched is not null, decoded, target, options, server, client, version, sw, ct,
-                schemaDone: schema is not null, remaining: data is null ? null : Remaining(data)).ConfigureAwait(false);
+            return await RestoreFromPathAsync(path, patched is not null || !readsData, decoded, target, options, server, client, version, sw, ct,
+                schemaDone: schema is not null, remaining: remaining, jobs: jobs).ConfigureAwait(false);
         }
         finally
         {
@@ -120,12 +132,29 @@ public sealed partial class RestorePipeline
         }
     }
 
-    /// <summary>The TOC's entries the overlap did not load, in TOC order; null when it loaded none (then nothing needs listing).</summary>
+    /// <summary>
+    /// The TOC's entries after the pre-data section (which the schema step restored) that the overlap did not, in TOC
+    /// order; null when it loaded no data (then nothing needs listing).
+    /// </summary>
     private static IReadOnlyList<int>? Remaining(OverlappedDataRestore data)
     {
         if (data.Restored.Count == 0) return null;
         var done = data.Done;
-        return [.. data.Observer.Toc.Select(e => e.DumpId).Where(id => !done.Contains(id))];
+        return [.. data.Observer.Toc.Where(e => e.Section != DumpTocEntry.PreDataSection && !done.Contains(e.DumpId)).Select(e => e.DumpId)];
+    }
+
+    /// <summary>
+    /// The overlap restored every entry: no offsets to add and no final pg_restore to start (at 1 GB that pg_restore -j,
+    /// with nothing to do but start its workers, took 0.1 s). What is left is the one commit that makes it durable.
+    /// </summary>
+    private async Task<RestoreResult> FinishOverlappedAsync(OverlappedDataRestore data, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
+        RestoreOptions options, ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, CancellationToken ct)
+    {
+        LogDataOverlapped(_logger, target.ToString(), data.Restored.Count, data.RestoredBytes);
+        LogNothingLeft(_logger, target.ToString());
+        await RestoreDurability.MakeDurableAsync(target, ct).ConfigureAwait(false);
+        LogRestored(_logger, target.ToString(), decoded.PlainBytes, sw.Elapsed.TotalSeconds);
+        return Result(decoded, version, [], sw) with { ServerVersion = server.Text, ClientBinDirectory = client.BinDirectory, Mode = RestoreModes.Parallel(options.Jobs) };
     }
 
     private PreDataRestore StartSchema(PgConnectionInfo target, RestoreOptions options, PgClientInstallation client, GrowingFile staged, CancellationToken ct)
@@ -138,9 +167,10 @@ public sealed partial class RestorePipeline
 
     /// <summary>pg_restore from a checked archive on disk: -j when <paramref name="parallel"/>, else one pg_restore (in one transaction if asked).</summary>
     /// <param name="schemaDone">The pre-data section was restored already (<see cref="PreDataRestore"/>): only data and post-data are left.</param>
+    /// <param name="jobs">pg_restore's jobs when <paramref name="parallel"/> (default <see cref="RestoreOptions.Jobs"/>).</param>
     private async Task<RestoreResult> RestoreFromPathAsync(string path, bool parallel, ArtifactDecoder.Decoded decoded, PgConnectionInfo target,
         RestoreOptions options, ServerVersionInfo server, PgClientInstallation client, string version, Stopwatch sw, CancellationToken ct,
-        bool schemaDone = false, IReadOnlyList<int>? remaining = null)
+        bool schemaDone = false, IReadOnlyList<int>? remaining = null, int? jobs = null)
     {
         var args = new List<string>();
         if (schemaDone) args.AddRange(["--section=data", "--section=post-data"]);
@@ -154,7 +184,7 @@ public sealed partial class RestorePipeline
             args.Add("--use-list=" + list);
         }
         if (options.ExitOnError) args.Add("--exit-on-error");
-        if (parallel) args.Add("--jobs=" + options.Jobs);
+        if (parallel) args.Add("--jobs=" + (jobs ?? options.Jobs));
         // Without -j: one pg_restore, in one transaction as the stream would be.
         else if (options.SingleTransaction) args.Add("--single-transaction");
         AddContentArguments(args, options);
@@ -204,6 +234,12 @@ public sealed partial class RestorePipeline
 
     [LoggerMessage(EventId = 4314, Level = LogLevel.Information, Message = "Restore into {Database}: the data of {Tables} tables ({Bytes} bytes of the dump) was loaded while the artifact decoded")]
     private static partial void LogDataOverlapped(ILogger logger, string database, int tables, long bytes);
+
+    [LoggerMessage(EventId = 4319, Level = LogLevel.Information, Message = "Restore into {Database}: {Entries} entries left after the batches read no data; restoring them with pg_restore -j {Jobs}, without data offsets")]
+    private static partial void LogRestWithoutData(ILogger logger, string database, int entries, int jobs);
+
+    [LoggerMessage(EventId = 4318, Level = LogLevel.Information, Message = "Restore into {Database}: the schema and the batches restored every entry of the archive; no final pg_restore is needed")]
+    private static partial void LogNothingLeft(ILogger logger, string database);
 
     [LoggerMessage(EventId = 4316, Level = LogLevel.Information, Message = "Restore into {Database}: the artifact is decoded and passed every check ({PlainBytes} plain bytes, {Seconds:F2} s after the restore began)")]
     private static partial void LogDecoded(ILogger logger, string database, long plainBytes, double seconds);
