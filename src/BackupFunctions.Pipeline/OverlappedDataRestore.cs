@@ -161,6 +161,7 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
         await schema.WaitAsync(ct).ConfigureAwait(false);
         _postData = TablePostData.Map(Observer.Toc);
         var foreignKeys = ForeignKeysAfterData.Plan(Observer.Toc, _postData);
+        Task? keysRunning = null;
         var pending = new List<DumpDataBlock>();
         Task<bool>? more = null;
         var decoded = false;
@@ -182,11 +183,13 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
                 else waiting++;
             }
 
-            // A slot no data can use now adds the foreign keys whose tables have both committed.
-            var free = _jobs - running.Count - waiting;
-            if (free > 0 && !foreignKeys.IsEmpty)
+            // A slot no data can use now adds the foreign keys whose tables have both committed. One such pg_restore at a
+            // time: each key locks both its tables until its transaction ends, so two at once could each wait for the other.
+            if (running.Count + waiting < _jobs && !foreignKeys.IsEmpty && keysRunning is not { IsCompleted: false }
+                && foreignKeys.TakeReady(DoneNow()) is { Count: > 0 } ready)
             {
-                foreach (var keys in Share(foreignKeys.TakeReady(DoneNow()), free)) running.Add(RunForeignKeysAsync(keys, ct));
+                keysRunning = RunForeignKeysAsync(ready, ct);
+                running.Add(keysRunning);
             }
 
             if (decoded && pending.Count == 0 && running.Count == 0) return;
@@ -206,13 +209,6 @@ internal sealed partial class OverlappedDataRestore : IAsyncDisposable
     private HashSet<int> DoneNow()
     {
         lock (_gate) return [.. _restored, .. _builtAfterData];
-    }
-
-    /// <summary>The keys dealt out to up to <paramref name="slots"/> pg_restores, in turn.</summary>
-    internal static IEnumerable<List<int>> Share(List<int> keys, int slots)
-    {
-        var groups = Math.Min(slots, keys.Count);
-        return Enumerable.Range(0, groups).Select(g => keys.Where((_, i) => i % groups == g).ToList());
     }
 
     /// <summary>

@@ -56,12 +56,4 @@ public sealed class OverlappedDataBatchTests
         Assert.Equal([1], OverlappedDataRestore.TakeBatch(pending, [100 * MiB], waiting: 0)!.Select(b => b.DumpId));
         Assert.Equal([2], OverlappedDataRestore.TakeBatch(pending, [], waiting: 0)!.Select(b => b.DumpId));
     }
-
-    [Fact]
-    public void Ready_foreign_keys_are_dealt_out_in_turn_to_no_more_pg_restores_than_keys_or_free_slots()
-    {
-        Assert.Equal([[1, 3, 5], [2, 4]], OverlappedDataRestore.Share([1, 2, 3, 4, 5], slots: 2));
-        Assert.Equal([[7]], OverlappedDataRestore.Share([7], slots: 2));
-        Assert.Empty(OverlappedDataRestore.Share([], slots: 2));
-    }
 }
