@@ -12,4 +12,11 @@ public sealed record PutOptions
 
     /// <summary>The content type to record, where the store keeps one. Defaults to application/octet-stream.</summary>
     public string? ContentType { get; init; }
+
+    /// <summary>
+    /// Ask the target to read the bytes back from the store as it writes them, and to return their hash in
+    /// <see cref="TargetObjectInfo.ReadBack"/>, so that the copy needs no second read to be verified. A target that
+    /// cannot (a cloud store, whose read-back is a download after the commit) ignores it.
+    /// </summary>
+    public bool ReadBack { get; init; }
 }

@@ -12,4 +12,10 @@ public sealed record TargetObjectInfo(string Key, long Size, DateTimeOffset? Las
     /// immutability policy). Reported by <see cref="IBackupTarget.StatAsync"/> where the store tells it; null otherwise.
     /// </summary>
     public DateTimeOffset? RetainUntil { get; init; }
+
+    /// <summary>
+    /// The stored bytes' hash, read back from the store while the put wrote them (<see cref="PutOptions.ReadBack"/>);
+    /// null when the target did not read them back.
+    /// </summary>
+    public StoredHash? ReadBack { get; init; }
 }

@@ -34,6 +34,25 @@ public sealed class DumpAndStreamTests(SampleDatabaseFixture sample)
     }
 
     [Fact]
+    public async Task A_filesystem_copy_asked_to_read_back_reports_the_artifacts_hash_and_a_cloud_copy_nothing()
+    {
+        await using var targets = await ThreeTargets.CreateAsync(sample.Name);
+        var env = targets.Environment();
+        var request = new DumpRequest("20261206T000000Z-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow, sample.Name) { Kind = BackupKind.Full };
+
+        var staged = await DumpAndStream.RunAsync(env, request, env.SelectTargets(null), readBack: true);
+
+        Assert.Equal(3, staged.StreamedTo.Count);
+        var read = Assert.Single(staged.StreamedReadBack);
+        Assert.Equal(ThreeTargets.Local, read.Key);
+        Assert.Equal(new StoredHash(staged.Keys.Artifact, staged.Result.StoredBytes, staged.Result.StoredSha256), read.Value);
+        var verified = await VerifyCopy.RunAsync(env.SelectTargets([ThreeTargets.Local]).Single(), CopyOutcome.Streamed(staged, ThreeTargets.Local),
+            staged.Result.StoredSha256);
+        Assert.True(verified.Verified);
+        Assert.Equal(TimeSpan.Zero, verified.Duration);
+    }
+
+    [Fact]
     public async Task No_copy_is_committed_before_the_check_beside_the_dump_passed()
     {
         await using var targets = await ThreeTargets.CreateAsync(sample.Name);

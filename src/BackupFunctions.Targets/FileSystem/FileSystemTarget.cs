@@ -66,11 +66,14 @@ public sealed class FileSystemTarget : IBackupTarget
         var directory = Path.GetDirectoryName(path)!;
         var temp = Path.Combine(directory, $"{TempMarker}{Guid.NewGuid():N}-{Path.GetFileName(path)}");
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        StoredHash? readBack = null;
         try
         {
             await using (var file = CreateTemp(key, directory, temp))
             {
+                using var reader = options?.ReadBack == true ? new FlushedReadBack(file.SafeFileHandle) : null;
                 long unsynced = 0;
+                long written = 0;
                 while (true)
                 {
                     // Failures of the caller's stream propagate unchanged: they are not the target's.
@@ -78,12 +81,19 @@ public sealed class FileSystemTarget : IBackupTarget
                     if (n == 0) break;
                     await Guard(key, "writing", () => file.WriteAsync(buffer.AsMemory(0, n), ct).AsTask());
                     unsynced += n;
+                    written += n;
                     if (unsynced < SyncEveryBytes) continue;
                     await Guard(key, "flushing", () => { file.Flush(flushToDisk: true); return Task.CompletedTask; });
                     unsynced = 0;
+                    if (reader is not null) await Guard(key, "reading back", () => reader.CatchUpAsync(written, buffer, ct));
                 }
                 // fsync before the link: otherwise a crash can leave the new name pointing at empty blocks.
                 await Guard(key, "flushing", () => { file.Flush(flushToDisk: true); return Task.CompletedTask; });
+                if (reader is not null)
+                {
+                    await Guard(key, "reading back", () => reader.CatchUpAsync(written, buffer, ct));
+                    readBack = reader.Finish(key);
+                }
             }
             var published = false;
             await Guard(key, "renaming", () =>
@@ -95,7 +105,7 @@ public sealed class FileSystemTarget : IBackupTarget
             // Another put took the name while this one was writing; the catch removes this one's temporary file.
             if (!published) throw new TargetObjectExistsException(Name, key);
             RemoveLeftoverTemps(directory, Path.GetFileName(path));
-            return Info(key, new FileInfo(path));
+            return Info(key, new FileInfo(path)) with { ReadBack = readBack };
         }
         catch
         {
@@ -135,7 +145,8 @@ public sealed class FileSystemTarget : IBackupTarget
             return new FileStream(temp, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
+                // Read too: a put asked to read back (PutOptions.ReadBack) reads through this handle.
+                Access = FileAccess.ReadWrite,
                 Share = FileShare.None,
                 Options = FileOptions.Asynchronous,
                 BufferSize = 0,

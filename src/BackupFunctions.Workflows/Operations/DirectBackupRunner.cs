@@ -37,8 +37,9 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         StagedArtifact staged;
         try
         {
+            // A target that can read its copy back while writing it (a filesystem) is verified then, not by a second read.
             staged = await DumpAndStream.RunAsync(env, request, targets, dumpProgress, progress, refused.Token,
-                beforeCommit: _ => preflight).ConfigureAwait(false);
+                beforeCommit: _ => preflight, readBack: true).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -106,9 +107,9 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         {
             var upload = staged.StreamedTo.Contains(target.Name)
                 ? CopyOutcome.Streamed(staged, target.Name)
-                : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct).ConfigureAwait(false);
+                : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct, readBack: true).ConfigureAwait(false);
             progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
-            var check = await VerifyCopy.RunAsync(target, staged.Keys.Artifact, staged.Result.StoredSha256, ct).ConfigureAwait(false);
+            var check = await VerifyCopy.RunAsync(target, upload, staged.Result.StoredSha256, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));
             return upload with { Verified = check.Verified, Error = check.Error, Duration = upload.Duration + sw.Elapsed };
         }

@@ -19,14 +19,15 @@ namespace BackupFunctions.Workflows.Operations;
 public static class DumpAndStream
 {
     /// <param name="beforeCommit">See <see cref="DumpToStaging.RunAsync"/>: a refusal there aborts every streamed upload.</param>
+    /// <param name="readBack">Ask each target to read its copy back as it writes it (<see cref="StagedArtifact.StreamedReadBack"/>).</param>
     public static async Task<StagedArtifact> RunAsync(BackupEnvironment env, DumpRequest request, IReadOnlyList<IBackupTarget> targets,
         IProgress<PipelineProgress>? dumpProgress = null, IProgress<BackupProgress>? progress = null, CancellationToken ct = default,
-        Func<CancellationToken, Task>? beforeCommit = null)
+        Func<CancellationToken, Task>? beforeCommit = null, bool readBack = false)
     {
         var live = DumpToStaging.LiveStaging(env, request.BackupId);
         var objectKey = DumpToStaging.KeysFor(env, request).Artifact;
         using var dumpFailed = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var uploads = targets.Select(t => StreamUploadAsync(t, live, objectKey, progress, dumpFailed.Token)).ToArray();
+        var uploads = targets.Select(t => StreamUploadAsync(t, live, objectKey, progress, readBack, dumpFailed.Token)).ToArray();
         StagedArtifact staged;
         try
         {
@@ -43,17 +44,18 @@ public static class DumpAndStream
         var done = await Task.WhenAll(uploads).ConfigureAwait(false);
         DumpToStaging.FinishLive(live, staged);
         var streamed = targets.Where((_, i) => done[i] is not null).Select(t => t.Name).ToList();
-        return staged with { StreamedTo = streamed };
+        var readBackHashes = done.OfType<CopyOutcome>().Where(c => c.ReadBack is not null).ToDictionary(c => c.Target, c => c.ReadBack!);
+        return staged with { StreamedTo = streamed, StreamedReadBack = readBackHashes };
     }
 
     private static async Task<CopyOutcome?> StreamUploadAsync(IBackupTarget target, GrowingFile live, string objectKey,
-        IProgress<BackupProgress>? progress, CancellationToken ct)
+        IProgress<BackupProgress>? progress, bool readBack, CancellationToken ct)
     {
         progress?.Report(new BackupProgress("upload", target.Name, 0, null));
         try
         {
             await using var source = live.OpenReader();
-            return await UploadCopy.RunAsync(target, source, objectKey, expectedLength: null, ct).ConfigureAwait(false);
+            return await UploadCopy.RunAsync(target, source, objectKey, expectedLength: null, ct, readBack).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TargetException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {

@@ -1,5 +1,6 @@
 using BackupFunctions.Pipeline;
 using BackupFunctions.Pipeline.Manifests;
+using BackupFunctions.Targets;
 
 namespace BackupFunctions.Workflows.Operations;
 
@@ -23,4 +24,10 @@ public sealed record StagedArtifact(
 
     /// <summary>Targets whose copy was uploaded while the dump ran (<see cref="DumpAndStream"/>); the others still need an upload.</summary>
     public IReadOnlyList<string> StreamedTo { get; init; } = [];
+
+    /// <summary>
+    /// Of the streamed copies, those the target read back while it wrote them (<see cref="PutOptions.ReadBack"/>), by
+    /// target name: their verification needs no second read.
+    /// </summary>
+    public IReadOnlyDictionary<string, StoredHash> StreamedReadBack { get; init; } = new Dictionary<string, StoredHash>();
 }

@@ -11,23 +11,25 @@ namespace BackupFunctions.Workflows.Operations;
 /// </summary>
 public static class UploadCopy
 {
-    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, string stagingPath, string objectKey, CancellationToken ct = default)
+    /// <param name="readBack">Ask the target to read the copy back as it writes it (<see cref="PutOptions.ReadBack"/>), for <see cref="CopyOutcome.ReadBack"/>.</param>
+    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, string stagingPath, string objectKey, CancellationToken ct = default, bool readBack = false)
     {
         var sw = Stopwatch.StartNew();
         await using var source = new FileStream(stagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = source.Length }, ct).ConfigureAwait(false);
-        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
+        var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = source.Length, ReadBack = readBack }, ct).ConfigureAwait(false);
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null) { ReadBack = info.ReadBack };
     }
 
     /// <summary>
     /// Uploads from a stream that cannot be rewound (the staging file while it is written): the
     /// target retries parts, but a failed whole upload is the caller's to repeat from the finished file.
     /// </summary>
-    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, Stream source, string objectKey, long? expectedLength, CancellationToken ct = default)
+    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, Stream source, string objectKey, long? expectedLength, CancellationToken ct = default,
+        bool readBack = false)
     {
         var sw = Stopwatch.StartNew();
-        var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = expectedLength }, ct).ConfigureAwait(false);
-        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null);
+        var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = expectedLength, ReadBack = readBack }, ct).ConfigureAwait(false);
+        return new CopyOutcome(target.Name, objectKey, true, false, info.Size, sw.Elapsed, null) { ReadBack = info.ReadBack };
     }
 
     /// <summary>Copies the artifact from another target's copy (the staging file is on another host).</summary>

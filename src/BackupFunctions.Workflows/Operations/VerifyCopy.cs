@@ -13,8 +13,22 @@ public static class VerifyCopy
     {
         var sw = Stopwatch.StartNew();
         var stored = await TargetVerifier.HashAsync(target, objectKey, ct).ConfigureAwait(false);
+        return Compare(target.Name, stored, expectedSha256, sw.Elapsed);
+    }
+
+    /// <summary>
+    /// The same check on the bytes the target read back while it wrote them (<see cref="CopyOutcome.ReadBack"/>), when it
+    /// did; otherwise a read of the whole copy (<see cref="RunAsync(IBackupTarget, string, string, CancellationToken)"/>).
+    /// </summary>
+    public static Task<CopyVerification> RunAsync(IBackupTarget target, CopyOutcome upload, string expectedSha256, CancellationToken ct = default) =>
+        upload.ReadBack is { } read && read.Key == upload.ObjectKey
+            ? Task.FromResult(Compare(target.Name, read, expectedSha256, TimeSpan.Zero))
+            : RunAsync(target, upload.ObjectKey, expectedSha256, ct);
+
+    private static CopyVerification Compare(string target, StoredHash stored, string expectedSha256, TimeSpan duration)
+    {
         var ok = string.Equals(stored.Sha256, expectedSha256, StringComparison.OrdinalIgnoreCase);
-        return new CopyVerification(target.Name, objectKey, ok, stored.Length, stored.Sha256, sw.Elapsed,
+        return new CopyVerification(target, stored.Key, ok, stored.Length, stored.Sha256, duration,
             ok ? null : $"SHA-256 mismatch: expected {expectedSha256}, the stored copy has {stored.Sha256}.");
     }
 }

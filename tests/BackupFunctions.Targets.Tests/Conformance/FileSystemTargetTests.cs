@@ -1,3 +1,4 @@
+using BackupFunctions.Targets.Tests.Support;
 using BackupFunctions.Targets.FileSystem;
 
 namespace BackupFunctions.Targets.Tests.Conformance;
@@ -12,6 +13,17 @@ public sealed class FileSystemTargetTests : TargetConformanceTests
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_put_asked_to_read_back_hashes_every_byte_of_the_file_across_its_flushes()
+    {
+        // 20 MiB in a pipe's small reads: read back after the flushes at 8 and 16 MiB and after the last one.
+        var data = TestData.Bytes(20 * TestData.MiB + 12345, seed: 9);
+        var info = await Target.PutAsync("db/streamed.bfa", new PipeLikeStream(data), new PutOptions { ReadBack = true });
+
+        Assert.Equal(new StoredHash("db/streamed.bfa", data.Length, TestData.Sha256(data)), info.ReadBack);
+        Assert.Equal(info.ReadBack, await TargetVerifier.HashAsync(Target, "db/streamed.bfa"));
     }
 
     [Fact]

@@ -35,6 +35,17 @@ public abstract class TargetConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_put_asked_to_read_back_reports_the_stored_bytes_hash_or_nothing()
+    {
+        var data = TestData.Bytes(3 * TestData.MiB, seed: 5);
+        var info = await Target.PutAsync("db/read-back.bfa", new MemoryStream(data), new PutOptions { ReadBack = true });
+
+        // A cloud store cannot read back before its commit and reports nothing; one that does must report these bytes.
+        if (info.ReadBack is { } read) Assert.Equal(new StoredHash("db/read-back.bfa", data.Length, TestData.Sha256(data)), read);
+        Assert.Null((await Target.PutAsync("db/no-read-back.bfa", new MemoryStream(data))).ReadBack);
+    }
+
+    [Fact]
     public async Task Empty_object_round_trips()
     {
         await Target.PutAsync("empty", new MemoryStream());
