@@ -214,6 +214,29 @@ for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
 print(d if d is not None else "")' "$@"; }
 backupctl() { "$BENCH/bin/backupctl" --config "$W/backupfunctions.json" "$@"; }
 drop_db() { "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
+# Before each side of a paired round: the last restore's writes checkpointed, no autovacuum worker running, a second's rest.
+settle() {
+  "${PSQL[@]}" -d postgres -c CHECKPOINT >/dev/null
+  local n
+  for n in $(seq 120); do
+    [ "$("${PSQL[@]}" -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && break
+    sleep 0.5
+  done
+  sleep 1
+}
+# The paired rounds' four sides; each prints its wall time. D, BC, CONN, PORT are the current database's (bench_db).
+ref_backup() { wall_of bash -c "pg_dump -Fc -Z0 ${D[*]} > /dev/null"; }
+our_backup() { wall_of bash -c "$BC backup --database $1 --targets local --json"; }
+ref_restore() { # db dumps
+  drop_db "${1}_r" >/dev/null; "${PSQL[@]}" -d postgres -c "CREATE DATABASE ${1}_r" >/dev/null
+  wall_of pg_restore -h 127.0.0.1 -p "$PORT" -U postgres -d "${1}_r" -j 2 --exit-on-error "$2/z0.dump"
+  drop_db "${1}_r" >/dev/null
+}
+our_restore() { # db
+  drop_db "${1}_r" >/dev/null
+  wall_of bash -c "$BC restore latest --database $1 --to '$CONN;Database=${1}_r' --json"
+  drop_db "${1}_r" >/dev/null
+}
 
 bench_db() { # name
   local db=$1 dumps="$W/dumps"
@@ -340,17 +363,15 @@ JSON
   # Issue 17's two wall-time aims again, each ratio taken from a reference run and ours back to back, for PAIRED
   # rounds: the fastest-of-N figures above can come minutes apart, and a slow minute of this shared 2-core machine
   # then falls on one side only (the reference `pg_dump -Z0` took 3.6 s in one run and 5.0 s in the next).
+  # Each side starts on a settled server (settle), and the order alternates round by round: a restore's aftermath (its
+  # database dropped, its pages and WAL written back) once fell on the reference that ran right after it, and the
+  # backup row read 0.85-0.96x in every round (session 14).
   local i a b
   for ((i = 1; i <= PAIRED; i++)); do
-    echo "   - paired round $i/$PAIRED" >&2
-    a=$(wall_of bash -c "pg_dump -Fc -Z0 ${D[*]} > /dev/null")
-    b=$(wall_of bash -c "$BC backup --database $db --targets local --json")
+    echo "   - paired round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
+    if ((i % 2)); then a=$(settle; ref_backup); b=$(settle; our_backup "$db"); else b=$(settle; our_backup "$db"); a=$(settle; ref_backup); fi
     PAIR_BACKUP[$db]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
-    drop_db "${db}_r"; "${PSQL[@]}" -d postgres -c "CREATE DATABASE ${db}_r" >/dev/null
-    a=$(wall_of pg_restore -h 127.0.0.1 -p "$PORT" -U postgres -d "${db}_r" -j 2 --exit-on-error "$dumps/z0.dump")
-    drop_db "${db}_r"
-    b=$(wall_of bash -c "$BC restore latest --database $db --to '$CONN;Database=${db}_r' --json")
-    drop_db "${db}_r"
+    if ((i % 2)); then a=$(settle; ref_restore "$db" "$dumps"); b=$(settle; our_restore "$db"); else b=$(settle; our_restore "$db"); a=$(settle; ref_restore "$db" "$dumps"); fi
     PAIR_RESTORE[$db]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
   done
   rm -rf "$dumps" "$W/local-backups" "$W/staging"
