@@ -188,6 +188,7 @@ timed() { # key command... (under /usr/bin/time -v, REPEAT times, $PRE eval'd un
   for ((rep = 1; rep <= REPEAT; rep++)); do
     echo "   - $key ($rep/$REPEAT)" >&2
     [ -n "${PRE:-}" ] && eval "$PRE"
+    warm
     e0=$(emulator_cpu)
     if ! /usr/bin/time -v -o "$W/time.$key" "$@"; then
       echo "'$key' failed: $*" >&2; tail -5 "$W/time.$key" >&2; exit 1
@@ -214,7 +215,16 @@ for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
 print(d if d is not None else "")' "$@"; }
 backupctl() { "$BENCH/bin/backupctl" --config "$W/backupfunctions.json" "$@"; }
 drop_db() { "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
-# Before each side of a paired round: the last restore's writes checkpointed, no autovacuum worker running, a second's rest.
+# This VM's kernel runs DAMON with the "pageout" action (/sys/kernel/mm/damon/admin/kdamonds/0): it evicts memory that
+# has not been touched for a moment, the page cache of the database's files and of our binaries included. Whichever
+# command ran first after a pause then read them from disk: pg_dump -Z0 of bench_1gb took 3.7 s or 4.8-5.2 s, the same
+# run to run (session 14). Every timed command therefore starts with them read into memory again.
+warm() {
+  cat "$CL/$CUR/data/base"/*/* "$W/dumps"/* "$BENCH/bin"/* "$PG_BIN"/pg_dump "$PG_BIN"/pg_restore /usr/lib/postgresql/15/lib/*.so \
+    >/dev/null 2>&1 || true
+  find "$W/local-backups" -type f -exec cat {} + >/dev/null 2>&1 || true
+}
+# Before each side of a paired round: the last restore's writes checkpointed, no autovacuum worker running, then warm.
 settle() {
   "${PSQL[@]}" -d postgres -c CHECKPOINT >/dev/null
   local n
@@ -222,7 +232,7 @@ settle() {
     [ "$("${PSQL[@]}" -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && break
     sleep 0.5
   done
-  sleep 1
+  warm
 }
 # The paired rounds' four sides; each prints its wall time. D, BC, CONN, PORT are the current database's (bench_db).
 ref_backup() { wall_of bash -c "pg_dump -Fc -Z0 ${D[*]} > /dev/null"; }
