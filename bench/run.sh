@@ -248,6 +248,30 @@ our_restore() { # db
   drop_db "${1}_r" >/dev/null
 }
 
+# Issue 17's two wall-time aims again, each ratio taken from a reference run and ours back to back, for PAIRED rounds:
+# the fastest-of-N figures can come minutes apart, and a slow minute of this shared 2-core machine then falls on one
+# side only (the reference `pg_dump -Z0` took 3.6 s in one run and 5.0 s in the next). Each side starts on a settled
+# server (settle), and the order alternates round by round. The backup pairs run right after our first backups, before
+# the 3-target and host runs and before any restore: after a restore the next commands ran slower for a minute (our
+# backup 4.5-4.7 s before one, 5.0-5.4 s after it, with more CPU), and that had fallen on whichever side came first
+# (session 14). D and BC are bench_db's.
+paired_backups() { # db
+  local i a b
+  for ((i = 1; i <= PAIRED; i++)); do
+    echo "   - paired backup round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
+    if ((i % 2)); then a=$(settle; ref_backup); b=$(settle; our_backup "$1"); else b=$(settle; our_backup "$1"); a=$(settle; ref_backup); fi
+    PAIR_BACKUP[$1]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
+  done
+}
+paired_restores() { # db dumps
+  local i a b
+  for ((i = 1; i <= PAIRED; i++)); do
+    echo "   - paired restore round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
+    if ((i % 2)); then a=$(settle; ref_restore "$1" "$2"); b=$(settle; our_restore "$1"); else b=$(settle; our_restore "$1"); a=$(settle; ref_restore "$1" "$2"); fi
+    PAIR_RESTORE[$1]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
+  done
+}
+
 bench_db() { # name
   local db=$1 dumps="$W/dumps"
   mkdir -p "$dumps"
@@ -334,6 +358,7 @@ JSON
   timed ours_local_1job bash -c "'$BENCH/bin/backupctl' --config '$W/backupfunctions-1job.json' backup --database $db --targets local --json > '$W/ours_local_1job.json'"
   SIZEB[$CUR.ours_local]=$(json_field "$W/ours_local.json" manifest.storedBytes)
   RAWB[$db]=$(json_field "$W/ours_local.json" manifest.rawBytes)
+  paired_backups "$db"
   timed ours_3targets bash -c "$BC backup --database $db --json > '$W/ours_3targets.json'"
   [ "$(json_field "$W/ours_3targets.json" status)" = succeeded ] || { echo "3-target backup: $(cat "$W/ours_3targets.json")" >&2; exit 1; }
 
@@ -370,20 +395,7 @@ JSON
     drop_db "${db}_r"
   done
 
-  # Issue 17's two wall-time aims again, each ratio taken from a reference run and ours back to back, for PAIRED
-  # rounds: the fastest-of-N figures above can come minutes apart, and a slow minute of this shared 2-core machine
-  # then falls on one side only (the reference `pg_dump -Z0` took 3.6 s in one run and 5.0 s in the next).
-  # Each side starts on a settled server (settle), and the order alternates round by round: a restore's aftermath (its
-  # database dropped, its pages and WAL written back) once fell on the reference that ran right after it, and the
-  # backup row read 0.85-0.96x in every round (session 14).
-  local i a b
-  for ((i = 1; i <= PAIRED; i++)); do
-    echo "   - paired round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
-    if ((i % 2)); then a=$(settle; ref_backup); b=$(settle; our_backup "$db"); else b=$(settle; our_backup "$db"); a=$(settle; ref_backup); fi
-    PAIR_BACKUP[$db]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
-    if ((i % 2)); then a=$(settle; ref_restore "$db" "$dumps"); b=$(settle; our_restore "$db"); else b=$(settle; our_restore "$db"); a=$(settle; ref_restore "$db" "$dumps"); fi
-    PAIR_RESTORE[$db]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
-  done
+  paired_restores "$db" "$dumps"
   rm -rf "$dumps" "$W/local-backups" "$W/staging"
 }
 
