@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -ge 1 ] || { echo "usage: bench/restore-paired.sh [--rounds N] [--db NAME] DIR_WITH_backupctl [DIR ...]" >&2; exit 2; }
+BUILDS=("$@")
 BENCH="$ROOT/.services/bench"
 W="$BENCH/work"
 CFG="$W/backupfunctions.json"
@@ -44,7 +45,8 @@ measure() { # label command...
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS ${DB}_r"
   # This VM pages out what is not touched for a moment (DAMON; bench/run.sh's warm): every side starts with the
   # database's files, the dump, the backup and the binaries in memory.
-  cat "$CLUSTER/data/base"/*/* "$W/paired.dump" "$@" >/dev/null 2>&1 || true
+  cat "$CLUSTER/data/base"/*/* "$W/paired.dump" >/dev/null 2>&1 || true
+  for build in "${BUILDS[@]}"; do cat "$build"/* >/dev/null 2>&1 || true; done
   find "$W/local-backups" -type f -exec cat {} + >/dev/null 2>&1 || true
   local before; before=$(server_cpu)
   /usr/bin/time -f '%e %U %S' -o "$W/time.pair" "$@" >/dev/null 2>"$W/stderr.pair" || { echo "$LABEL failed:" >&2; cat "$W/stderr.pair" >&2; exit 1; }
