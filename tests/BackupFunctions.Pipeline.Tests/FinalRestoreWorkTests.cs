@@ -1,4 +1,3 @@
-using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.RowCounts;
 using BackupFunctions.Testing;
@@ -66,19 +65,15 @@ public sealed class FinalRestoreWorkTests : IAsyncLifetime
     [Fact]
     public async Task A_sequence_value_and_a_grant_left_after_the_batches_are_restored_by_one_job_without_offsets()
     {
-        var (backup, artifact) = await OverlapRestoreKit.BackupAsync(Ring, _source.Name);
         await using var target = await TempDatabase.CreateAsync("frw_r");
         var logger = new ListLogger<RestorePipeline>();
 
-        var result = await new RestorePipeline(Pg.Runner(), logger).RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name),
-            OverlapRestoreKit.Overlapped(backup, _staging));
+        var result = await OverlapRestoreKit.BackupAndRestoreAsync(Ring, _source.Name, target, _staging, logger);
 
         Assert.Contains(logger.Entries, e => e.Message.Contains("left after the batches read no data; restoring them with pg_restore -j 1", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("data offsets added", StringComparison.Ordinal));
         Assert.Equal(RestoreModes.Parallel(2), result.Mode);
-        Assert.Equal(await Pg.SchemaAsync(_source.Name), await Pg.SchemaAsync(target.Name));
-        Assert.Equal(await new DatabaseInspector(Pg.Connection(_source.Name)).CountRowsAsync(),
-            await new DatabaseInspector(Pg.Connection(target.Name)).CountRowsAsync());
+        await OverlapRestoreKit.AssertSameAsSourceAsync(_source.Name, target);
         Assert.Equal(4000L, await target.ScalarAsync<long>("SELECT last_value FROM app.items_id_seq"));
         Assert.True(await target.ScalarAsync<bool>("SELECT has_table_privilege('public', 'app.items', 'SELECT')"));
         Assert.Equal("what we sell", await target.ScalarAsync<string>("SELECT obj_description('app.items'::regclass)"));

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Pipeline.Processes;
 using BackupFunctions.Pipeline.RowCounts;
@@ -103,12 +102,10 @@ public sealed class ForeignKeysAfterDataTests(ITestOutputHelper output) : IAsync
     [Fact]
     public async Task Keys_are_added_by_the_batches_no_final_pg_restore_runs_and_the_restore_equals_the_source()
     {
-        var (backup, artifact) = await OverlapRestoreKit.BackupAsync(Ring, _source.Name);
         await using var target = await TempDatabase.CreateAsync("fkad_ok");
         var logger = new ListLogger<RestorePipeline>();
 
-        var result = await new RestorePipeline(Pg.Runner(), logger).RunAsync(new MemoryStream(artifact), Ring, Pg.Connection(target.Name),
-            OverlapRestoreKit.Overlapped(backup, _staging));
+        var result = await OverlapRestoreKit.BackupAndRestoreAsync(Ring, _source.Name, target, _staging, logger);
 
         foreach (var e in logger.Entries) output.WriteLine(e.Message);
         var added = logger.Entries.Select(e => Regex.Match(e.Message, @"added (\d+) foreign keys between tables already committed")).Where(m => m.Success);
@@ -116,9 +113,7 @@ public sealed class ForeignKeysAfterDataTests(ITestOutputHelper output) : IAsync
         Assert.Contains(logger.Entries, e => e.Message.Contains("no final pg_restore is needed", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("with pg_restore -j", StringComparison.Ordinal));
         Assert.Equal(RestoreModes.Parallel(2), result.Mode);
-        Assert.Equal(await Pg.SchemaAsync(_source.Name), await Pg.SchemaAsync(target.Name));
-        Assert.Equal(await new DatabaseInspector(Pg.Connection(_source.Name)).CountRowsAsync(),
-            await new DatabaseInspector(Pg.Connection(target.Name)).CountRowsAsync());
+        await OverlapRestoreKit.AssertSameAsSourceAsync(_source.Name, target);
         Assert.Equal(4L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
     }

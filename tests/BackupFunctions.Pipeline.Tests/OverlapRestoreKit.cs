@@ -1,4 +1,5 @@
 using BackupFunctions.Pipeline.Format;
+using BackupFunctions.Pipeline.Inspection;
 using BackupFunctions.Pipeline.Keys;
 using BackupFunctions.Testing;
 
@@ -27,6 +28,23 @@ internal static class OverlapRestoreKit
         // As RestoreRunner gives them from the manifest: slots may wait for a large table still decoding.
         TableDataBytes = backup.TableDataBytes,
     };
+
+    /// <summary>Backs up <paramref name="source"/> and restores it into <paramref name="target"/> with the overlap (<see cref="Overlapped"/>).</summary>
+    public static async Task<RestoreResult> BackupAndRestoreAsync(KeyRing ring, string source, TempDatabase target, string staging,
+        ListLogger<RestorePipeline> logger)
+    {
+        var (backup, artifact) = await BackupAsync(ring, source);
+        return await new RestorePipeline(Pg.Runner(), logger).RunAsync(new MemoryStream(artifact), ring, Pg.Connection(target.Name),
+            Overlapped(backup, staging));
+    }
+
+    /// <summary>The target has the source's schema and every table its row count.</summary>
+    public static async Task AssertSameAsSourceAsync(string source, TempDatabase target)
+    {
+        Assert.Equal(await Pg.SchemaAsync(source), await Pg.SchemaAsync(target.Name));
+        Assert.Equal(await new DatabaseInspector(Pg.Connection(source)).CountRowsAsync(),
+            await new DatabaseInspector(Pg.Connection(target.Name)).CountRowsAsync());
+    }
 
     /// <summary>
     /// Starts the restore behind a gate at half the artifact and waits (up to 60 s) until <paramref name="firstTable"/>,
