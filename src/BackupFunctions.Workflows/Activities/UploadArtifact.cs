@@ -38,7 +38,7 @@ public sealed class UploadArtifact(BackupEnvironment env, ActivityLimits limits,
                 throw new NonRetryableTaskException($"The {StagingMissingMarker} ({input.StagingPath}); copy from a target that holds the artifact.");
             }
 
-            return Measured(await UploadCopy.RunAsync(target, input.StagingPath, input.ObjectKey, ct));
+            return Measured(await UploadCopy.RunAsync(target, input.StagingPath, input.ObjectKey, ct: ct));
         });
 
     private CopyOutcome Measured(CopyOutcome outcome)

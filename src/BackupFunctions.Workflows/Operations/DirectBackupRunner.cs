@@ -107,7 +107,7 @@ public sealed class DirectBackupRunner(BackupEnvironment env)
         {
             var upload = staged.StreamedTo.Contains(target.Name)
                 ? CopyOutcome.Streamed(staged, target.Name)
-                : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, ct, readBack: true).ConfigureAwait(false);
+                : await UploadCopy.RunAsync(target, staged.StagingPath, staged.Keys.Artifact, readBack: true, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress("verify", target.Name, upload.Bytes, null));
             var check = await VerifyCopy.RunAsync(target, upload, staged.Result.StoredSha256, ct).ConfigureAwait(false);
             progress?.Report(new BackupProgress(check.Verified ? "verified" : "failed", target.Name, upload.Bytes, check.Error));

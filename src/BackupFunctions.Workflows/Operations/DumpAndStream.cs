@@ -55,7 +55,7 @@ public static class DumpAndStream
         try
         {
             await using var source = live.OpenReader();
-            return await UploadCopy.RunAsync(target, source, objectKey, expectedLength: null, ct, readBack).ConfigureAwait(false);
+            return await UploadCopy.RunAsync(target, source, objectKey, expectedLength: null, readBack, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TargetException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {

@@ -12,7 +12,7 @@ namespace BackupFunctions.Workflows.Operations;
 public static class UploadCopy
 {
     /// <param name="readBack">Ask the target to read the copy back as it writes it (<see cref="PutOptions.ReadBack"/>), for <see cref="CopyOutcome.ReadBack"/>.</param>
-    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, string stagingPath, string objectKey, CancellationToken ct = default, bool readBack = false)
+    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, string stagingPath, string objectKey, bool readBack = false, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
         await using var source = new FileStream(stagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -24,8 +24,8 @@ public static class UploadCopy
     /// Uploads from a stream that cannot be rewound (the staging file while it is written): the
     /// target retries parts, but a failed whole upload is the caller's to repeat from the finished file.
     /// </summary>
-    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, Stream source, string objectKey, long? expectedLength, CancellationToken ct = default,
-        bool readBack = false)
+    public static async Task<CopyOutcome> RunAsync(IBackupTarget target, Stream source, string objectKey, long? expectedLength, bool readBack = false,
+        CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
         var info = await target.PutAsync(objectKey, source, new PutOptions { ExpectedLength = expectedLength, ReadBack = readBack }, ct).ConfigureAwait(false);
