@@ -235,14 +235,14 @@ settle() {
   warm
 }
 # The paired rounds' four sides; each prints its wall time. D, BC, CONN, PORT are the current database's (bench_db).
-ref_backup() { wall_of bash -c "pg_dump -Fc -Z0 ${D[*]} > /dev/null"; }
-our_backup() { wall_of bash -c "$BC backup --database $1 --targets local --json"; }
+ref_backup() { wall_of bash -c "pg_dump -Fc -Z0 ${D[*]} > /dev/null"; }   # (db dumps: unused)
+our_backup() { wall_of bash -c "$BC backup --database $1 --targets local --json"; }   # db
 ref_restore() { # db dumps
   drop_db "${1}_r" >/dev/null; "${PSQL[@]}" -d postgres -c "CREATE DATABASE ${1}_r" >/dev/null
   wall_of pg_restore -h 127.0.0.1 -p "$PORT" -U postgres -d "${1}_r" -j 2 --exit-on-error "$2/z0.dump"
   drop_db "${1}_r" >/dev/null
 }
-our_restore() { # db
+our_restore() { # db (dumps: unused)
   drop_db "${1}_r" >/dev/null
   wall_of bash -c "$BC restore latest --database $1 --to '$CONN;Database=${1}_r' --json"
   drop_db "${1}_r" >/dev/null
@@ -255,20 +255,13 @@ our_restore() { # db
 # the 3-target and host runs and before any restore: after a restore the next commands ran slower for a minute (our
 # backup 4.5-4.7 s before one, 5.0-5.4 s after it, with more CPU), and that had fallen on whichever side came first
 # (session 14). D and BC are bench_db's.
-paired_backups() { # db
-  local i a b
+paired() { # BACKUP|RESTORE db reference-side our-side [side args...]: PAIRED alternated rounds into PAIR_<kind>[db]
+  local kind=$1 db=$2 ref=$3 ours=$4 i a b; shift 4
+  local -n into="PAIR_$kind"
   for ((i = 1; i <= PAIRED; i++)); do
-    echo "   - paired backup round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
-    if ((i % 2)); then a=$(settle; ref_backup); b=$(settle; our_backup "$1"); else b=$(settle; our_backup "$1"); a=$(settle; ref_backup); fi
-    PAIR_BACKUP[$1]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
-  done
-}
-paired_restores() { # db dumps
-  local i a b
-  for ((i = 1; i <= PAIRED; i++)); do
-    echo "   - paired restore round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
-    if ((i % 2)); then a=$(settle; ref_restore "$1" "$2"); b=$(settle; our_restore "$1"); else b=$(settle; our_restore "$1"); a=$(settle; ref_restore "$1" "$2"); fi
-    PAIR_RESTORE[$1]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
+    echo "   - paired ${kind,,} round $i/$PAIRED ($( ((i % 2)) && echo "reference first" || echo "ours first"))" >&2
+    if ((i % 2)); then a=$(settle; "$ref" "$@"); b=$(settle; "$ours" "$@"); else b=$(settle; "$ours" "$@"); a=$(settle; "$ref" "$@"); fi
+    into[$db]+="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }') "
   done
 }
 
@@ -358,7 +351,7 @@ JSON
   timed ours_local_1job bash -c "'$BENCH/bin/backupctl' --config '$W/backupfunctions-1job.json' backup --database $db --targets local --json > '$W/ours_local_1job.json'"
   SIZEB[$CUR.ours_local]=$(json_field "$W/ours_local.json" manifest.storedBytes)
   RAWB[$db]=$(json_field "$W/ours_local.json" manifest.rawBytes)
-  paired_backups "$db"
+  paired BACKUP "$db" ref_backup our_backup "$db" "$dumps"
   timed ours_3targets bash -c "$BC backup --database $db --json > '$W/ours_3targets.json'"
   [ "$(json_field "$W/ours_3targets.json" status)" = succeeded ] || { echo "3-target backup: $(cat "$W/ours_3targets.json")" >&2; exit 1; }
 
@@ -395,7 +388,7 @@ JSON
     drop_db "${db}_r"
   done
 
-  paired_restores "$db" "$dumps"
+  paired RESTORE "$db" ref_restore our_restore "$db" "$dumps"
   rm -rf "$dumps" "$W/local-backups" "$W/staging"
 }
 
